@@ -1,0 +1,41 @@
+# Two commands do all set-up on a fresh machine:
+#   make run   - install, build graph + index (only what changed), serve on http://127.0.0.1:7860
+#   make test  - install, then the whole test suite, offline
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test install build lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# CPU torch first and pinned: it lies on disk; a looser spec pulls a CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+build: install
+	$(BIN)/vemgorvad build
+
+run: build
+	$(BIN)/vemgorvad serve
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -p no:cacheprovider -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy vemgorvad
+
+clean:
+	rm -rf build

@@ -1,0 +1,270 @@
+"""Loading the documents of a corpus folder: txt, md, pdf, docx and SFST statute texts.
+
+Any file with one of those endings below the folder is a document. Its metadata comes
+from a sidecar ``<file>.meta.json`` when there is one (``id``, ``title``, ``date``,
+``issuer``, ``kind`` and any other string fields), from the SFST header of a statute, or
+from the file itself (name and first heading). A file that cannot be read raises
+:class:`DocumentError` naming it; :func:`load_corpus` collects those so that the other
+documents still load, or stops at the first when asked to be strict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vemgorvad.corpus.model import Document, Passage
+from vemgorvad.corpus.passages import (
+    Block,
+    clean_inline,
+    passages_from_blocks,
+    prose_blocks,
+    read_statute_header,
+    statute_passages,
+)
+
+logger = logging.getLogger(__name__)
+
+SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+META_SUFFIX = ".meta.json"
+MAX_BYTES = 64 * 1024 * 1024
+"""Larger files are refused: nothing of this kind is that long, and memory is shared."""
+
+
+class DocumentError(Exception):
+    """A document that cannot be read; the message names the file and says why."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+@dataclass
+class LoadReport:
+    """The documents that loaded and the errors of those that did not."""
+
+    documents: list[Document] = field(default_factory=list)
+    errors: list[DocumentError] = field(default_factory=list)
+
+
+def decode_text(data: bytes, path: Path | str) -> str:
+    """Decode a text file: UTF-8 when it is, else the detected legacy encoding (cp1252 …).
+
+    Raises:
+        DocumentError: the bytes are binary or no encoding reads them.
+    """
+    if b"\x00" in data[:65536]:
+        raise DocumentError(path, "binary content (NUL bytes), not a text document")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["cp1252", "latin_1", "iso8859_15", "utf_16"]).best()
+    if best is None:
+        raise DocumentError(path, "not text in any known encoding")
+    logger.info("%s: read as %s", path, best.encoding)
+    return str(best)
+
+
+def _read_pdf(path: Path) -> tuple[str, dict[str, str]]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata or {}
+    except (PdfReadError, ValueError, KeyError, OSError) as error:
+        raise DocumentError(path, f"not a readable PDF ({error})") from error
+    text = "\n\n".join(pages)
+    if not text.strip():
+        raise DocumentError(path, "the PDF has no text layer (a scan?); run OCR on it first")
+    meta = {key: str(info.get(f"/{key.title()}")) for key in ("title",) if info.get("/Title")}
+    return text, meta
+
+
+def _read_docx(path: Path) -> tuple[list[Block], dict[str, str]]:
+    import zipfile
+
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise DocumentError(path, f"not a readable Word document ({error})") from error
+    blocks: list[Block] = []
+    for paragraph in document.paragraphs:
+        text = clean_inline(paragraph.text)
+        if not text:
+            continue
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        level_match = re.match(r"(?:Heading|Rubrik)\s*(\d)", style)
+        if level_match or style == "Title":
+            blocks.append(Block(text, int(level_match.group(1)) if level_match else 1))
+        elif text[:1].islower() and blocks and not blocks[-1].heading_level:
+            blocks[-1] = Block(f"{blocks[-1].text} {text}")
+        else:
+            blocks.append(Block(text))
+    core = document.core_properties
+    meta = {"title": core.title} if core.title else {}
+    if core.created:
+        meta["date"] = core.created.date().isoformat()
+    return blocks, meta
+
+
+def _read_meta(path: Path) -> dict[str, str]:
+    sidecar = path.with_name(path.name + META_SUFFIX)
+    if not sidecar.exists():
+        sidecar = path.with_suffix(META_SUFFIX)
+    if not sidecar.exists():
+        return {}
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise DocumentError(sidecar, f"metadata is not valid JSON ({error})") from error
+    if not isinstance(meta, dict):
+        raise DocumentError(sidecar, "metadata must be a JSON object")
+    return {str(key): str(value) for key, value in meta.items() if value is not None}
+
+
+def load_document(path: Path, root: Path | None = None) -> Document:
+    """Load one document file into a :class:`Document` with its passages.
+
+    Args:
+        path: the file (txt, md, pdf or docx).
+        root: the corpus folder, to record the path relative to it.
+
+    Raises:
+        DocumentError: the file is empty, too large, binary, corrupt or has no text.
+    """
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DocumentError(path, f"too large ({size // 2**20} MiB > {MAX_BYTES // 2**20} MiB)")
+        data = path.read_bytes()
+    except OSError as error:
+        raise DocumentError(path, f"cannot be read ({error.strerror})") from error
+    if not data.strip():
+        raise DocumentError(path, "the file is empty")
+    meta = _read_meta(path)
+    suffix = path.suffix.lower()
+    relative = str(path.relative_to(root)) if root else path.name
+    sha = hashlib.sha256(data).hexdigest()
+    blocks: list[Block]
+    if suffix == ".docx":
+        blocks, found = _read_docx(path)
+        meta = {**found, **meta}
+    else:
+        if suffix == ".pdf":
+            text, found = _read_pdf(path)
+            meta = {**found, **meta}
+        else:
+            text = decode_text(data, path)
+            header = read_statute_header(text)
+            if header is not None and suffix == ".txt":
+                return _statute_document(header, meta, relative, sha)
+        blocks = prose_blocks(text, markdown=suffix == ".md")
+    document_id = meta.get("id") or path.stem
+    title = meta.get("title") or next((b.text for b in blocks if b.heading_level), path.stem)
+    passages = passages_from_blocks(document_id, blocks)
+    if not passages:
+        raise DocumentError(path, "no passages: the file holds no paragraph of text")
+    return _document(document_id, title, relative, sha, meta, tuple(passages))
+
+
+def _statute_document(header, meta: dict[str, str], relative: str, sha: str) -> Document:  # type: ignore[no-untyped-def]
+    document_id = meta.get("id") or f"SFS {header.sfs}"
+    fields = {**header.fields, **meta}
+    fields.setdefault("kind", "statute")
+    fields.setdefault("sfs", header.sfs)
+    fields.setdefault("title", header.title)
+    if "Ikraft" in fields:
+        fields.setdefault("in_force", fields["Ikraft"].split()[0])
+    if "Utfärdad" in fields:
+        fields.setdefault("date", fields["Utfärdad"])
+    passages = tuple(statute_passages(document_id, header.sfs, header.body))
+    if not passages:
+        raise DocumentError(relative, "a statute header but no sections")
+    return _document(document_id, fields["title"], relative, sha, fields, passages)
+
+
+def _document(
+    document_id: str,
+    title: str,
+    relative: str,
+    sha: str,
+    meta: dict[str, str],
+    passages: tuple[Passage, ...],
+) -> Document:
+    known = {"id", "title", "date", "issuer", "kind", "sfs"}
+    return Document(
+        id=document_id,
+        title=title,
+        path=relative,
+        sha256=sha,
+        kind=meta.get("kind", "document"),
+        date=meta.get("date"),
+        issuer=meta.get("issuer"),
+        sfs=meta.get("sfs"),
+        passages=passages,
+        meta={key: value for key, value in meta.items() if key not in known},
+    )
+
+
+def document_files(root: Path) -> list[Path]:
+    """The document files below a corpus folder, in a stable order."""
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith(".")
+    )
+
+
+def load_corpus(
+    root: Path,
+    strict: bool = False,
+    on_document: Callable[[Path], None] | None = None,
+) -> LoadReport:
+    """Load every document below ``root``.
+
+    Args:
+        root: the corpus folder.
+        strict: stop at the first unreadable document (raise) instead of skipping it.
+        on_document: called with each file before it is read (for progress bars).
+
+    Returns:
+        The loaded documents and the errors of the files that could not be read.
+
+    Raises:
+        DocumentError: with ``strict``, the first unreadable document; always, two
+            documents with the same id.
+    """
+    if not root.is_dir():
+        raise DocumentError(root, "the corpus folder does not exist")
+    report = LoadReport()
+    by_id: dict[str, Document] = {}
+    for path in document_files(root):
+        if on_document:
+            on_document(path)
+        try:
+            document = load_document(path, root)
+        except DocumentError as error:
+            if strict:
+                raise
+            logger.warning("skipped %s", error)
+            report.errors.append(error)
+            continue
+        if document.id in by_id:
+            raise DocumentError(path, f"document id {document.id!r} is also {by_id[document.id].path}")
+        by_id[document.id] = document
+        report.documents.append(document)
+    return report

@@ -1,0 +1,248 @@
+"""Splitting a document's text into sections and stable, citable passages.
+
+Two layouts are read:
+
+* prose (memos, reports; txt, md, and the text of pdf and docx files): paragraphs
+  separated by blank lines, short unpunctuated lines as headings, and a paragraph that a
+  page break split in two (the second half starts in lower case) joined again;
+* consolidated Swedish statutes (SFST text, as in Regeringskansliets rättsdatabaser):
+  one passage per section (§), with its chapter as context and an id such as
+  ``SFS 2001:453 5 kap. 11 §``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from vemgorvad.corpus.model import Passage, normalize_space, text_key
+
+MIN_PASSAGE_WORDS = 3
+"""Blocks with fewer words are letterhead noise (dates, file numbers), not passages."""
+
+MAX_HEADING_CHARS = 90
+MAX_HEADING_WORDS = 12
+
+_MARKUP_BETWEEN_WORDS = re.compile(r"(?<=\w)\*\*(?=\w)")
+_MARKUP = re.compile(r"\*\*|__")
+_LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of source text; ``heading_level`` is set when it is a heading."""
+
+    text: str
+    heading_level: int = 0
+
+
+def clean_inline(text: str) -> str:
+    """Remove inline emphasis markup (``**bold**``) and normalise white space."""
+    text = _MARKUP_BETWEEN_WORDS.sub(" ", text)
+    return normalize_space(_MARKUP.sub("", text))
+
+
+def split_blocks(text: str) -> list[str]:
+    """Split text into paragraphs at blank lines; hard line wraps inside one are joined."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    return [block for block in re.split(r"\n[ \t\xa0]*\n", text) if block.strip()]
+
+
+def looks_like_heading(block: str) -> bool:
+    """Whether a paragraph is a heading: one short line, capitalised, not punctuated.
+
+    >>> looks_like_heading("Aktuell lagstiftning")
+    True
+    >>> looks_like_heading("Socialtjänsten har ett ansvar.")
+    False
+    >>> looks_like_heading("1. att uppdra till förvaltningen")
+    False
+    """
+    line = clean_inline(block)
+    if "\n" in block.strip() or not line or len(line) > MAX_HEADING_CHARS:
+        return False
+    if len(line.split()) > MAX_HEADING_WORDS or line[-1] in ".:;,!?)":
+        return False
+    return line[0].isalpha() and line[0].isupper() and not _LIST_ITEM.match(line)
+
+
+def prose_blocks(text: str, markdown: bool = False) -> list[Block]:
+    """Read prose into blocks, recognising headings and mending page-break splits."""
+    blocks: list[Block] = []
+    for raw in split_blocks(text):
+        md = _MD_HEADING.match(raw.strip()) if markdown else None
+        if md:
+            blocks.append(Block(clean_inline(md.group(2)), heading_level=len(md.group(1))))
+            continue
+        line = clean_inline(raw)
+        if not markdown and looks_like_heading(raw):
+            blocks.append(Block(line, heading_level=1))
+        elif line[:1].islower() and blocks and not blocks[-1].heading_level:
+            # A page break split this paragraph: it continues the one before.
+            blocks[-1] = Block(f"{blocks[-1].text} {line}")
+        else:
+            blocks.append(Block(line))
+    return blocks
+
+
+def passages_from_blocks(document_id: str, blocks: Iterable[Block]) -> list[Passage]:
+    """Turn blocks into passages, each under the nearest heading before it.
+
+    Ids are ``<document>#<hash of the text>``: the same text in the same document keeps
+    its id across builds however the text around it changes.
+    """
+    passages: list[Passage] = []
+    section = ""
+    seen: dict[str, int] = {}
+    for block in blocks:
+        if block.heading_level:
+            section = block.text
+            continue
+        if len(block.text.split()) < MIN_PASSAGE_WORDS:
+            continue
+        key = text_key(block.text)
+        seen[key] = seen.get(key, 0) + 1
+        suffix = "" if seen[key] == 1 else f"-{seen[key]}"
+        passages.append(
+            Passage(
+                id=f"{document_id}#{key}{suffix}",
+                document=document_id,
+                section=section,
+                text=block.text,
+                ordinal=len(passages),
+            )
+        )
+    return passages
+
+
+# --- statutes --------------------------------------------------------------------------
+
+_STATUTE_FIELD = re.compile(r"^([A-ZÅÄÖa-zåäö -]+):\s*(.*)$")
+_CHAPTER = re.compile(r"^(\d+\s?[a-z]?)\s+kap\.\s*(.*)$")
+_SECTION = re.compile(r"^(\d+\s?[a-z]?)\s+§\s*(.*)$", re.DOTALL)
+_ARTICLE = re.compile(r"^Artikel\s+([0-9IVXL]+)$")
+_AMENDMENT = re.compile(r"^\d{4}:\d+$")
+TRANSITIONAL = "Övergångsbestämmelser"
+
+
+@dataclass(frozen=True)
+class StatuteHeader:
+    """The SFST header of a consolidated statute."""
+
+    sfs: str
+    title: str
+    fields: dict[str, str]
+    body: str
+
+
+def read_statute_header(text: str) -> StatuteHeader | None:
+    """Read the ``SFS-nummer: …`` header of an SFST text, or None if it has none."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    fields: dict[str, str] = {}
+    sources: list[str] = []
+    title = ""
+    index = 0
+    while index < len(lines) and (not lines[index].strip() or lines[index].startswith("#")):
+        if lines[index].startswith("#"):
+            sources.append(lines[index].lstrip("# ").strip())
+        index += 1
+    if index >= len(lines) or not lines[index].startswith("SFS-nummer:"):
+        return None
+    while index < len(lines) and lines[index].strip():
+        match = _STATUTE_FIELD.match(lines[index])
+        if match and not lines[index].startswith(("Lag ", "Förordning ")):
+            fields[match.group(1).strip()] = match.group(2).strip()
+        elif not title:
+            title = lines[index].strip()
+        index += 1
+    if sources:
+        fields["Källa"] = " ".join(sources)
+    sfs = fields.get("SFS-nummer", "").strip()
+    return StatuteHeader(sfs=sfs, title=title, fields=fields, body="\n".join(lines[index:]))
+
+
+def _join_statute_text(parts: list[str]) -> str:
+    return "\n".join(normalize_space(part) for part in parts)
+
+
+def _opens_unit(block: str) -> bool:
+    """Whether a block starts a section, chapter or article (so a line before it is a heading)."""
+    first_line = block.split("\n", 1)[0]
+    return bool(
+        _SECTION.match(block)
+        or _CHAPTER.match(first_line)
+        or _ARTICLE.match(first_line)
+        or (looks_like_heading(block) and "\n" not in block)
+    )
+
+
+def statute_passages(document_id: str, sfs: str, body: str) -> list[Passage]:
+    """Split a statute's body into one passage per section (§), article or transitional note."""
+    passages: list[Passage] = []
+    taken: dict[str, int] = {}
+    chapter = ""
+    chapter_title = ""
+    heading = ""
+    unit: str | None = None  # the ref of the open passage: "5 kap. 11 §", "artikel 3" …
+    parts: list[str] = []
+    in_transitional = False
+
+    def title() -> str:
+        chapter_part = f"{chapter} kap. {chapter_title}".strip() if chapter else ""
+        return " – ".join(part for part in (chapter_part, heading) if part)
+
+    def flush() -> None:
+        nonlocal unit, parts
+        if unit and parts:
+            base = f"SFS {sfs} {unit}"
+            taken[base] = taken.get(base, 0) + 1
+            passage_id = base if taken[base] == 1 else f"{base} ({taken[base]})"
+            passages.append(
+                Passage(passage_id, document_id, title(), _join_statute_text(parts), len(passages))
+            )
+        unit, parts = None, []
+
+    blocks = [raw.strip() for raw in split_blocks(body)]
+    for position, block in enumerate(blocks):
+        following = blocks[position + 1] if position + 1 < len(blocks) else ""
+        single_line = "\n" not in block
+        chapter_match = _CHAPTER.match(block) if single_line else None
+        section_match = _SECTION.match(block)
+        article_match = _ARTICLE.match(block) if single_line else None
+        if block == TRANSITIONAL:
+            flush()
+            in_transitional, chapter, chapter_title, heading = True, "", "", TRANSITIONAL
+        elif in_transitional and single_line and _AMENDMENT.match(block):
+            flush()
+            unit = f"övergångsbestämmelser {block}"
+        elif in_transitional:
+            parts.append(block)
+        elif chapter_match and len(block) <= MAX_HEADING_CHARS:
+            flush()
+            chapter = chapter_match.group(1)
+            chapter_title, heading = chapter_match.group(2).strip(), ""
+        elif section_match:
+            flush()
+            number = section_match.group(1).strip()
+            unit = f"{chapter} kap. {number} §" if chapter else f"{number} §"
+            parts = [block]
+        elif article_match:
+            flush()
+            unit = f"artikel {article_match.group(1)}"
+            parts = [block]
+        elif single_line and looks_like_heading(block) and _opens_unit(following):
+            flush()  # a heading closes the section before it
+            heading = normalize_space(block)
+        elif unit:
+            parts.append(block)
+        else:
+            # Text outside any section (a preamble): its own passage under the heading.
+            text = normalize_space(block)
+            if len(text.split()) >= MIN_PASSAGE_WORDS:
+                key = f"SFS {sfs} #{text_key(text)}"
+                passages.append(Passage(key, document_id, title(), text, len(passages)))
+    flush()
+    return passages
+
