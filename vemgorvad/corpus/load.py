@@ -264,7 +264,9 @@ def load_corpus(
             report.errors.append(error)
             continue
         if document.id in by_id:
-            raise DocumentError(path, f"document id {document.id!r} is also {by_id[document.id].path}")
+            raise DocumentError(
+                path, f"document id {document.id!r} is also {by_id[document.id].path}"
+            )
         by_id[document.id] = document
         report.documents.append(document)
     return report

@@ -245,4 +245,3 @@ def statute_passages(document_id: str, sfs: str, body: str) -> list[Passage]:
                 passages.append(Passage(key, document_id, title(), text, len(passages)))
     flush()
     return passages
-

@@ -1,0 +1,150 @@
+"""The corpus loader on the real memo and statutes, and on small documents of each format."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+import pytest
+
+from vemgorvad import settings
+from vemgorvad.corpus.load import DocumentError, load_corpus, load_document
+
+MEMO = settings.ROOT / "corpus" / "SCN-2022-00355.txt"
+SOCIALTJANSTLAG = settings.ROOT / "corpus" / "sfs" / "sfs_2001-453_socialtjanstlag.txt"
+
+
+@pytest.fixture(scope="module")
+def memo():
+    return load_document(MEMO, settings.ROOT / "corpus")
+
+
+def test_memo_metadata_comes_from_its_sidecar(memo):
+    assert memo.id == "SCN-2022-00355"
+    assert memo.date == "2022-05-17"
+    assert memo.title == "Socialnämndens arbete och organisering mot prostitution och människohandel"
+    assert "Socialförvaltningen" in (memo.issuer or "")
+
+
+def test_passage_ids_are_stable_across_two_loads(memo):
+    again = load_document(MEMO, settings.ROOT / "corpus")
+    assert [p.id for p in memo.passages] == [p.id for p in again.passages]
+    assert len({p.id for p in memo.passages}) == len(memo.passages)
+
+
+def test_an_edit_elsewhere_keeps_the_other_ids(memo, tmp_path):
+    edited = MEMO.read_text(encoding="utf-8").replace(
+        "Ärendet har beretts av enheten för strategiskt stöd.",
+        "Ärendet har beretts av enheten för strategiskt stöd och av Nexus.",
+    )
+    (tmp_path / "memo.txt").write_text(edited, encoding="utf-8")
+    changed = load_document(tmp_path / "memo.txt")
+    before = {p.text: p.id.split("#")[1] for p in memo.passages}
+    after = {p.text: p.id.split("#")[1] for p in changed.passages}
+    common = before.keys() & after.keys()
+    assert len(common) == len(before) - 1
+    assert all(before[text] == after[text] for text in common)
+
+
+def test_no_passage_starts_in_lower_case(memo):
+    assert all(not p.text[0].islower() for p in memo.passages)
+
+
+def test_page_break_splits_are_joined(memo):
+    texts = [p.text for p in memo.passages]
+    # Each of these halves stood on either side of a page break in the memo.
+    for joined in (
+        "liksom människohandel för sexuella ändamål som en del av mäns våld mot kvinnor. Att förebygga",
+        "En del av dessa barn är offer för människohandel eller exploatering.",
+        "I uppdraget ingår att samla in uppgifter om omfattningen av människohandel",
+        "i prostitution och människohandel. Det är också tydligt",
+        "skyldighet att verka för att personer som utsätter",
+    ):
+        assert sum(joined in text for text in texts) == 1, joined
+
+
+def test_headings_are_sections_not_passages(memo):
+    sections = {p.section for p in memo.passages}
+    assert {"Bakgrund", "Aktuell lagstiftning", "Nexus och IFO Barn och unga"} <= sections
+    assert not any(p.text in sections for p in memo.passages)
+    nexus = next(p for p in memo.passages if p.text.startswith("Nexus är förvaltningens enhet"))
+    assert nexus.section == "Nexus och IFO Barn och unga"
+
+
+def test_statute_sections_become_passages_with_their_reference():
+    statute = load_document(SOCIALTJANSTLAG)
+    assert statute.id == "SFS 2001:453"
+    assert statute.kind == "statute"
+    by_id = {p.id: p for p in statute.passages}
+    section = by_id["SFS 2001:453 5 kap. 11 §"]
+    assert section.text.startswith("11 §")
+    assert section.section.startswith("5 kap.")
+    assert "SFS 2001:453 4 kap. 1 §" in by_id
+    assert all(re.match(r"SFS 2001:453 ", pid) for pid in by_id)
+
+
+def test_markdown_headings_and_metadata(tmp_path):
+    (tmp_path / "pm.md").write_text(
+        "# Rutin för orosanmälan\n\n## Mottagning\n\nMottagningsenheten tar emot anmälningar om"
+        " barn som far illa.\n\nDen bedömer\nskyddsbehovet samma dag.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "pm.md.meta.json").write_text('{"id": "PM-1", "date": "2024-01-02"}')
+    document = load_document(tmp_path / "pm.md", tmp_path)
+    assert (document.id, document.title, document.date) == ("PM-1", "Rutin för orosanmälan", "2024-01-02")
+    assert [p.section for p in document.passages] == ["Mottagning", "Mottagning"]
+    assert document.passages[1].text == "Den bedömer skyddsbehovet samma dag."
+
+
+def test_docx_with_heading_styles(tmp_path):
+    word = docx.Document()
+    word.core_properties.title = "Samverkansrutin"
+    word.add_heading("Ansvar", level=1)
+    word.add_paragraph("Nexus utreder behov av stöd för vuxna som utsatts för våld.")
+    word.add_paragraph("och fattar beslut om bistånd.")
+    word.save(tmp_path / "rutin.docx")
+    document = load_document(tmp_path / "rutin.docx", tmp_path)
+    assert document.title == "Samverkansrutin"
+    assert len(document.passages) == 1
+    assert document.passages[0].section == "Ansvar"
+    assert document.passages[0].text.endswith("våld. och fattar beslut om bistånd.")
+
+
+def test_cp1252_text_is_detected_and_read(tmp_path):
+    text = "Socialnämnden ska utan dröjsmål inleda utredning om barnets behov av skydd."
+    (tmp_path / "gammal.txt").write_bytes(text.encode("cp1252"))
+    assert load_document(tmp_path / "gammal.txt").passages[0].text == text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("tom.txt", b"   \n", "empty"),
+        ("bild.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+        ("trasig.docx", b"PK\x03\x04 not really a zip", "not a readable Word document"),
+    ],
+)
+def test_unreadable_documents_are_named_and_the_rest_still_load(tmp_path, name, content, message):
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "bra.txt").write_text("Polismyndigheten utreder brott och samverkar med socialtjänsten.")
+    report = load_corpus(tmp_path)
+    assert [d.path for d in report.documents] == ["bra.txt"]
+    assert len(report.errors) == 1
+    assert name in str(report.errors[0]) and message in str(report.errors[0])
+    with pytest.raises(DocumentError, match=re.escape(name)):
+        load_corpus(tmp_path, strict=True)
+
+
+def test_whole_corpus_loads_without_errors():
+    report = load_corpus(settings.ROOT / "corpus")
+    assert not report.errors
+    assert {d.id for d in report.documents} >= {"SCN-2022-00355", "SFS 2001:453", "SFS 1962:700"}
+    assert len({p.id for d in report.documents for p in d.passages}) == sum(
+        len(d.passages) for d in report.documents
+    )
+
+
+def test_missing_corpus_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(DocumentError, match="does not exist"):
+        load_corpus(Path(tmp_path / "nowhere"))
