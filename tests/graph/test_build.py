@@ -1,0 +1,223 @@
+"""Building the graph from the real corpus: documents, passages, statutes and provisions,
+SHACL validation, and the errors a curator sees for a broken facts file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+
+from vemgorvad import settings
+from vemgorvad.corpus.load import load_corpus
+from vemgorvad.corpus.model import Document
+from vemgorvad.graph.build import SHAPES, FactError, build_graph, facts_files, validate
+from vemgorvad.vocab import ACTOR, FACT, VGV, document_iri, passage_iri
+
+MEMO = "SCN-2022-00355"
+SOL = URIRef("https://lagen.nu/2001:453")
+
+PREFIXES = """\
+@prefix vgv:  <https://w3id.org/vemgorvad/ns#> .
+@prefix fact: <https://w3id.org/vemgorvad/id/fact/> .
+@prefix doc:  <https://w3id.org/vemgorvad/id/doc/> .
+"""
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[Document]:
+    report = load_corpus(settings.ROOT / "corpus")
+    assert not report.errors
+    return report.documents
+
+
+@pytest.fixture(scope="module")
+def graph(documents: list[Document]) -> Graph:
+    return build_graph(documents)
+
+
+def _count(graph: Graph, node_class: URIRef) -> int:
+    return len(set(graph.subjects(RDF.type, node_class)))
+
+
+def test_facts_files_are_the_curated_turtle_without_shapes() -> None:
+    names = {path.name for path in facts_files()}
+    assert "facts.ttl" in names
+    assert SHAPES.name not in names
+    assert all(path.suffix == ".ttl" for path in facts_files())
+
+
+def test_the_built_graph_conforms_to_the_shapes(graph: Graph) -> None:
+    conforms, report = validate(graph)
+    assert conforms, report
+
+
+def test_counts(graph: Graph, documents: list[Document]) -> None:
+    assert _count(graph, VGV.Actor) >= 35
+    assert _count(graph, VGV.Regulation) >= 20
+    assert _count(graph, VGV.TargetGroup) >= 15
+    assert _count(graph, VGV.Duty) + _count(graph, VGV.Relationship) >= 60
+    assert _count(graph, VGV.RegulationEvent) >= 8
+    assert _count(graph, VGV.Passage) == sum(len(d.passages) for d in documents)
+    assert _count(graph, VGV.Document) == len(documents)
+
+
+def test_documents_and_passages(graph: Graph, documents: list[Document]) -> None:
+    memo = next(d for d in documents if d.id == MEMO)
+    node = document_iri(MEMO)
+    assert (node, RDF.type, VGV.Document) in graph
+    assert (node, DCTERMS.identifier, Literal(MEMO)) in graph
+    assert (node, DCTERMS.date, Literal("2022-05-17", datatype=rdflib.XSD.date)) in graph
+    assert graph.value(node, DCTERMS.publisher) is not None
+    first = memo.passages[0]
+    passage = passage_iri(first.id)
+    assert (passage, VGV.passageId, Literal(first.id)) in graph
+    assert (passage, DCTERMS.isPartOf, node) in graph
+    assert (passage, VGV.text, Literal(first.text)) in graph
+    assert (passage, VGV.ordinal, Literal(0)) in graph
+
+
+def test_quotes_resolve_to_passages(graph: Graph) -> None:
+    fact = FACT["jamy-samordnar-arbetet"]
+    passage = graph.value(fact, PROV.wasDerivedFrom)
+    assert passage is not None
+    assert "1 januari 2018" in str(graph.value(passage, VGV.text))
+    assert str(graph.value(passage, VGV.section)) == "Bakgrund"
+
+
+def test_statute_is_linked_to_its_text_and_provisions(graph: Graph) -> None:
+    assert (SOL, VGV.hasText, document_iri("SFS 2001:453")) in graph
+    provision = URIRef("https://lagen.nu/2001:453#K5P11")
+    assert (provision, RDF.type, VGV.Provision) in graph
+    assert (provision, RDF.type, VGV.Regulation) in graph
+    assert (provision, DCTERMS.isPartOf, SOL) in graph
+    assert (provision, VGV.passage, passage_iri("SFS 2001:453 5 kap. 11 §")) in graph
+    assert (provision, SKOS.prefLabel, Literal("5 kap. 11 § socialtjänstlagen", lang="sv")) in graph
+    lettered = URIRef("https://lagen.nu/1962:700#K4P1a")
+    assert (lettered, VGV.passage, passage_iri("SFS 1962:700 4 kap. 1 a §")) in graph
+    # A curated provision keeps its label; the section reference becomes an alt label.
+    assert (lettered, SKOS.prefLabel, Literal("Människohandelsbestämmelsen", lang="sv")) in graph
+    assert (lettered, SKOS.altLabel, Literal("4 kap. 1 a § brottsbalken", lang="sv")) in graph
+    without_chapters = URIRef("https://lagen.nu/2017:937#P4")
+    assert (without_chapters, DCTERMS.isPartOf, URIRef("https://lagen.nu/2017:937")) in graph
+
+
+def test_statutes_without_curated_node_get_one_from_their_header(
+    documents: list[Document],
+) -> None:
+    graph = build_graph(documents, facts=[])
+    act = URIRef("https://lagen.nu/2017:937")
+    assert (act, RDF.type, VGV.Regulation) in graph
+    assert (act, VGV.regulationKind, VGV.Forordning) in graph
+    assert (act, VGV.inForce, Literal("2018-01-01", datatype=rdflib.XSD.date)) in graph
+    assert (act, VGV.citation, Literal("SFS 2017:937")) in graph
+    assert (act, PROV.wasGeneratedBy, VGV.corpusLoader) in graph
+    assert (URIRef("https://lagen.nu/1962:700"), VGV.regulationKind, VGV.Lag) in graph
+    assert (URIRef("https://lagen.nu/2018:1197"), VGV.regulationKind, VGV.Lag) in graph
+
+
+def test_relationships_are_materialised(graph: Graph) -> None:
+    relationships = set(graph.subjects(RDF.type, VGV.Relationship))
+    for relationship in relationships:
+        subject = graph.value(relationship, VGV.subject)
+        relation = graph.value(relationship, VGV.relation)
+        target = graph.value(relationship, VGV.object)
+        assert (subject, relation, target) in graph, relationship
+    assert (
+        ACTOR["nexus"],
+        URIRef("http://www.w3.org/ns/org#subOrganizationOf"),
+        ACTOR["avdelning-vuxen"],
+    ) in graph
+
+
+def test_shapes_catch_a_quote_missing_from_its_passage(graph: Graph) -> None:
+    broken = Graph()
+    broken += graph
+    fact = FACT["polisen-nationell-rapportor"]
+    passage = broken.value(fact, PROV.wasDerivedFrom)
+    broken.set((passage, VGV.text, Literal("En helt annan text.")))
+    broken.remove((fact, VGV.bearer, None))
+    conforms, report = validate(broken)
+    assert not conforms
+    assert "polisen-nationell-rapportor" in report
+    assert "ansvarsbärare" in report
+
+
+# --- errors a curator sees --------------------------------------------------------------
+
+
+def _write(tmp_path: Path, text: str, name: str = "broken.ttl") -> Path:
+    path = tmp_path / name
+    path.write_text(PREFIXES + text, encoding="utf-8")
+    return path
+
+
+def test_turtle_syntax_error_names_file_and_line(tmp_path: Path, documents: list[Document]) -> None:
+    path = _write(
+        tmp_path,
+        'fact:a a vgv:Duty ;\n    vgv:quote "ett citat som aldrig tar slut ;\n'
+        "    vgv:inDocument doc:X .\n",
+    )
+    with pytest.raises(FactError) as caught:
+        build_graph(documents, facts=[path])
+    message = str(caught.value)
+    assert str(path) in message
+    assert f"{path}:5" in message  # the unterminated string on line 5 (3 prefix lines)
+
+
+def test_quote_in_no_passage_names_file_fact_and_quote(
+    tmp_path: Path, documents: list[Document]
+) -> None:
+    path = _write(
+        tmp_path,
+        "fact:pafund a vgv:Duty ;\n"
+        '    vgv:quote "Socialnämnden ansvarar för att ordna månresor åt alla" ;\n'
+        f"    vgv:inDocument doc:{MEMO} .\n",
+    )
+    with pytest.raises(FactError) as caught:
+        build_graph(documents, facts=[path])
+    message = str(caught.value)
+    assert str(path) in message
+    assert "fact:pafund" in message
+    assert "ordna månresor" in message
+
+
+def test_quote_in_several_passages_is_an_error(tmp_path: Path, documents: list[Document]) -> None:
+    path = _write(
+        tmp_path,
+        "fact:tvetydig a vgv:Assessment ;\n"
+        '    vgv:quote "I Sverige betraktas prostitution liksom människohandel för sexuella ändamål" ;\n'
+        f"    vgv:inDocument doc:{MEMO} .\n",
+    )
+    with pytest.raises(FactError, match="several passages") as caught:
+        build_graph(documents, facts=[path])
+    assert "fact:tvetydig" in str(caught.value)
+
+
+def test_fact_from_a_document_not_in_the_corpus_is_an_error(
+    tmp_path: Path, documents: list[Document]
+) -> None:
+    path = _write(
+        tmp_path,
+        'fact:borta a vgv:Duty ;\n    vgv:quote "något som står i ett annat dokument" ;\n'
+        "    vgv:inDocument doc:SAKNAS-1 .\n",
+    )
+    with pytest.raises(FactError, match="not in the corpus") as caught:
+        build_graph(documents, facts=[path])
+    assert "fact:borta" in str(caught.value)
+
+
+def test_quote_matching_folds_case_and_white_space(
+    tmp_path: Path, documents: list[Document]
+) -> None:
+    path = _write(
+        tmp_path,
+        "fact:folded a vgv:Duty ;\n"
+        '    vgv:quote """JÄMSTÄLLDHETSMYNDIGHETEN   ansvarar sedan den\n  1 januari 2018""" ;\n'
+        f"    vgv:inDocument doc:{MEMO} .\n",
+    )
+    built = build_graph(documents, facts=[path])
+    passage = built.value(FACT["folded"], PROV.wasDerivedFrom)
+    assert "Jämställdhetsmyndigheten ansvarar sedan" in str(built.value(passage, VGV.text))
