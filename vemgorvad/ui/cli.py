@@ -1,0 +1,403 @@
+"""The command line: ``vemgorvad build|ask|eval|search|refs|export|sparql|serve``.
+
+Every command calls the same library functions as the Gradio app; this module only
+parses arguments, shows progress and prints. Errors a user can cause (a missing build, a
+bad file) end with one clear line on standard error and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+logger = logging.getLogger("vemgorvad")
+
+
+class UserError(Exception):
+    """An error to report in one line, without a traceback."""
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _progress_bar() -> Callable[[str, int, int], None]:
+    """A progress callback drawing one tqdm bar per build stage on standard error."""
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="", file=sys.stderr, leave=True)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def _engine() -> Any:
+    from vemgorvad.qa.answer import Engine
+
+    try:
+        return Engine.load()
+    except FileNotFoundError as error:
+        raise UserError(str(error)) from error
+    except Exception as error:
+        if type(error).__name__ == "IndexMismatch":
+            raise UserError(str(error)) from error
+        raise
+
+
+def _ensure_built() -> None:
+    from vemgorvad.pipeline import BuildError, build
+
+    try:
+        result = build(progress=_progress_bar())
+    except BuildError as error:
+        raise UserError(f"build failed: {error}") from error
+    if result.rebuilt:
+        logger.info("built %s in %.1f s", result.path, result.seconds)
+
+
+# --- commands ------------------------------------------------------------------------
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from vemgorvad.pipeline import BuildError, build
+
+    try:
+        result = build(
+            Path(args.corpus) if args.corpus else None,
+            strict=args.strict,
+            force=args.force,
+            progress=None if args.quiet else _progress_bar(),
+        )
+    except BuildError as error:
+        raise UserError(f"build failed, the previous build stays in use: {error}") from error
+    for problem in result.errors:
+        sys.stderr.write(f"skipped: {problem}\n")
+    if result.rebuilt:
+        sys.stderr.write(
+            f"built {result.documents} documents, {result.passages} passages, "
+            f"{result.triples} triples in {result.seconds:.1f} s -> {result.path}\n"
+        )
+    else:
+        sys.stderr.write(f"up to date: {result.path} ({result.seconds:.2f} s)\n")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = _engine()
+    answer = engine.ask(args.question)
+    if args.json:
+        _print_json(answer)
+        return 0
+    print(answer["summary"])
+    for fact in answer["facts"]:
+        actor = (fact.get("actor") or {}).get("label", "")
+        laws = ", ".join(law["label"] for law in fact["laws"])
+        print(f"  • {actor} {fact['statement']}" + (f" [{laws}]" if laws else ""))
+        print(f"    «{fact['source']['quote']}» ({fact['source']['passage_id']})")
+    for path in answer["paths"]:
+        print("  ↔ " + " ".join(s.get("label") or f"-{s.get('relation')}->" for s in path))
+    print()
+    for passage in answer["passages"][:5]:
+        print(f"[{passage['id']}] {passage['section']}")
+        print(f"  {passage['text'][:300]}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from vemgorvad.qa.evaluate import evaluate, read_questions
+
+    try:
+        questions = read_questions(Path(args.file))
+    except (OSError, ValueError) as error:
+        raise UserError(str(error)) from error
+    engine = _engine()
+    bar = tqdm(
+        total=len(questions),
+        desc="questions",
+        file=sys.stderr,
+        disable=args.json and not sys.stderr.isatty(),
+    )
+    report = evaluate(questions, engine.ask, on_question=lambda done, total: bar.update(1))
+    bar.close()
+    if args.json:
+        _print_json(report)
+    else:
+        for name, value in report["metrics"].items():
+            print(f"{name:18} {value}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    engine = _engine()
+
+    def run(question: str) -> dict[str, Any]:
+        hits = engine.index.search(question, k=args.k, mode=args.mode)
+        return {
+            "question": question,
+            "passages": [
+                {
+                    "id": hit.passage_id,
+                    "text": engine.index.passage(hit.passage_id).text,
+                    "score": round(float(hit.score), 6),
+                }
+                for hit in hits
+            ],
+        }
+
+    if args.batch:
+        from vemgorvad.qa.evaluate import read_questions
+
+        try:
+            questions = read_questions(Path(args.batch))
+        except (OSError, ValueError) as error:
+            raise UserError(str(error)) from error
+        for item in questions:
+            sys.stdout.write(json.dumps(run(item["question"]), ensure_ascii=False) + "\n")
+        return 0
+    if not args.query:
+        raise UserError("give a query, or --batch FILE.jsonl")
+    result = run(args.query)
+    if args.json:
+        _print_json(result)
+    else:
+        for rank, passage in enumerate(result["passages"], start=1):
+            print(f"{rank:2}. {passage['score']:.4f}  [{passage['id']}]  {passage['text'][:160]}")
+    return 0
+
+
+def cmd_refs(args: argparse.Namespace) -> int:
+    from vemgorvad.corpus.load import DocumentError
+    from vemgorvad.graph.refs import check_file, format_table
+    from vemgorvad.pipeline import current_build, load_graph
+
+    path = current_build()
+    if path is None:
+        raise UserError("nothing is built yet: run `vemgorvad build` first")
+    try:
+        graph = load_graph(path)
+    except (OSError, ValueError) as error:
+        raise UserError(f"cannot read the graph of {path}: {error}; run `vemgorvad build`") from error
+    try:
+        results = check_file(Path(args.file), graph, base=args.base)
+    except DocumentError as error:
+        raise UserError(str(error)) from error
+    if args.json:
+        _print_json(results)
+    else:
+        sys.stdout.write(format_table(results))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from vemgorvad.graph.export import export_graph, format_for
+    from vemgorvad.graph.store_config import StoreKind
+    from vemgorvad.graph.store_factory import create_store
+    from vemgorvad.pipeline import current_build, load_graph
+
+    fmt = args.format or (format_for(args.out) if args.out and args.out != "-" else None) or "ttl"
+    path = current_build()
+    store = create_store()
+    if path is None and store.config.kind is StoreKind.EMBEDDED:
+        raise UserError("nothing is built yet: run `vemgorvad build` first")
+    try:
+        graph = load_graph(path) if path is not None else store.read(None)
+    except (OSError, ValueError) as error:
+        raise UserError(f"cannot read the graph: {error}") from error
+    if not args.out or args.out == "-":
+        try:
+            export_graph(graph, fmt, sys.stdout.buffer, delimiter=args.delimiter)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # `vemgorvad export | head`: the reader had enough
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    target = Path(args.out)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with temporary.open("wb") as out:
+            export_graph(graph, fmt, out, delimiter=args.delimiter)
+        os.replace(temporary, target)  # a failed export leaves no half-written file
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise UserError(f"cannot write {target}: {error}") from error
+    sys.stderr.write(f"wrote {fmt} to {target}\n")
+    return 0
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    from vemgorvad.graph.sparql import QueryError, check_query, format_table, run_query
+    from vemgorvad.graph.store_factory import create_store
+    from vemgorvad.pipeline import current_build
+
+    text = sys.stdin.read() if args.query == "-" else args.query
+    if args.limit < 0 or args.timeout < 0:
+        raise UserError("--limit and --timeout must not be negative")
+    try:
+        check_query(text)  # refuse before loading anything
+        target = create_store().queryable(current_build())
+        result = run_query(target, text, limit=args.limit or None, timeout=args.timeout or None)
+    except QueryError as error:
+        raise UserError(str(error)) from error
+    except (OSError, ValueError) as error:
+        raise UserError(f"cannot read the graph: {error}") from error
+    try:
+        if args.json:
+            _print_json(result.to_json())
+        else:
+            sys.stdout.write(format_table(result))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `vemgorvad sparql … | head`: the reader had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    note = f"{len(result)} results in {result.seconds:.2f} s"
+    if result.truncated:
+        note += f"; cut at {args.limit}: give --limit N (0 for none) for more"
+    sys.stderr.write(f"({note})\n")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not (args.auth or args.no_auth):
+        raise UserError(
+            f"--host {args.host} exposes the app beyond this machine: "
+            "give --auth USERS_FILE, or --no-auth to expose it without a login"
+        )
+    if not args.no_build:
+        _ensure_built()
+    from vemgorvad.ui.app import serve
+
+    serve(host=args.host, port=args.port, auth_file=Path(args.auth) if args.auth else None)
+    return 0
+
+
+# --- the parser ----------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    from vemgorvad.graph.store import add_store_arguments
+
+    main_parser = argparse.ArgumentParser(
+        prog="vemgorvad",
+        description="Vem gör vad: who does what, under which law, for whom — with sources.",
+    )
+    main_parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("build", help="build graph and index from the corpus (only what changed)")
+    p.add_argument("--corpus", help="corpus folder (default: corpus/ or $VEMGORVAD_CORPUS)")
+    p.add_argument("--strict", action="store_true", help="stop at the first unreadable document")
+    p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_store_arguments(p)
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("ask", help="answer a question, with facts, paths and cited passages")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the answer contract's JSON")
+    add_store_arguments(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="answer a question file and report the metrics")
+    p.add_argument("file", help="JSON Lines, one question object per line")
+    p.add_argument("--json", action="store_true", help="print results and metrics as JSON")
+    add_store_arguments(p)
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("search", help="ranked passages for a query (no graph)")
+    p.add_argument("query", nargs="?")
+    p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
+    p.add_argument("-k", type=int, default=10, help="how many passages (default 10)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--batch", help='JSON Lines file of {"question": …}; one JSON line out per question'
+    )
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("refs", help="check the legal references of a text against the graph")
+    p.add_argument("file", help="a .txt, .md, .docx or .pdf file")
+    p.add_argument("--json", action="store_true", help="print the checked references as JSON")
+    p.add_argument("--base", help="SFS number relative references belong to, e.g. 2001:453")
+    p.set_defaults(func=cmd_refs)
+
+    p = sub.add_parser("export", help="write the graph as Turtle, JSON-LD, GraphML or CSV")
+    p.add_argument(
+        "--format",
+        choices=["ttl", "jsonld", "graphml", "csv"],
+        help="ttl/jsonld: the whole graph; graphml: the actor network (Gephi); csv: the facts "
+        "(default: from --out's suffix, else ttl)",
+    )
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p.add_argument(
+        "--delimiter", default=";", help="CSV field separator (default ; as Swedish Excel wants)"
+    )
+    add_store_arguments(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "sparql", help="run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)"
+    )
+    p.add_argument("query", help="the query, or - to read it from standard input")
+    p.add_argument("--json", action="store_true", help="SPARQL 1.1 JSON results (graphs: JSON-LD)")
+    p.add_argument(
+        "--limit", type=int, default=1000, help="rows or triples at most (default 1000; 0: none)"
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        help="seconds before the query is stopped (default 10; 0: none)",
+    )
+    add_store_arguments(p)
+    p.set_defaults(func=cmd_sparql)
+
+    p = sub.add_parser("serve", help="serve the Gradio app (default http://127.0.0.1:7860)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--auth", help="users file (user:hashed password per line) for a login")
+    p.add_argument("--no-auth", action="store_true", help="allow --host without a login")
+    p.add_argument("--no-build", action="store_true", help="serve the current build as it is")
+    add_store_arguments(p)
+    p.set_defaults(func=cmd_serve)
+    return main_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    from vemgorvad.graph.store import StoreError, configure_store_from_args
+
+    try:
+        configure_store_from_args(args)  # --store/--endpoint → VEMGORVAD_STORE/… for every floor
+        return int(args.func(args))
+    except (UserError, StoreError) as error:
+        sys.stderr.write(f"vemgorvad {args.command}: {error}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
