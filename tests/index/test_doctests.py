@@ -1,0 +1,15 @@
+"""The examples in the index modules' docstrings hold."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+from vemgorvad.index import convert, lexical, manifest, search
+
+
+@pytest.mark.parametrize("module", [convert, lexical, manifest, search])
+def test_docstring_examples(module):
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
