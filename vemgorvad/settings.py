@@ -88,13 +88,14 @@ UNCERTAIN_BELOW = 0.3
 # Nothing here names a question.
 
 HEADING_FOR_DENSE = False
-"""Embed the passage text alone. Measured: section heading + text gave the same dense
-R@1/R@5/MRR@10 (0.704/0.889/0.772) as text alone; it was found to hurt e5 on another
-question set, so the plainer text wins the tie."""
+"""Embed the passage text alone. Measured (dense, Hit@1/Hit@5/Recall@5/MRR@10): text alone
+0.704/0.889/0.889/0.772, section heading + text 0.704/0.889/0.870/0.772 (the heading
+also hurt e5 on another question set)."""
 
 HEADING_FOR_LEXICAL = True
-"""BM25 indexes section heading + text. Measured BM25 MRR@10 0.700 with the heading,
-0.664 without (R@1 0.593 vs 0.556, R@5 0.815 vs 0.778)."""
+"""BM25 indexes section heading + text. Measured BM25 Hit@1/Hit@5/MRR@10 with compound
+splitting: 0.593/0.815/0.696 with the heading, 0.556/0.778/0.660 without (without
+splitting: 0.593/0.741/0.670 and 0.556/0.704/0.637)."""
 
 FUSION_RRF_K = 30
 """RRF constant. MRR@10 of the hybrid by k (lexical weight 1.0 × coverage): 5 → 0.809,
@@ -104,24 +105,28 @@ FUSION_DENSE_WEIGHT = 1.0
 FUSION_LEXICAL_WEIGHT = 1.0
 """The lexical ranking's RRF weight is this × the share of the query's lemmas found in the
 index vocabulary (English questions: 0.18–0.46, Swedish: 0.67–1.0). Measured at k=30:
-weight 0.5 → MRR 0.806, 0.75 → 0.824, 1.0 → 0.827, 1.25/1.5 → 0.815. A constant weight
-(plain weighted RRF) peaked lower (0.824 at k=10, w=0.5) and plain RRF (k=60, w=1) gave
-0.784; dense alone 0.772, BM25 alone 0.700."""
+weight 0.5 → MRR@10 0.806, 0.75 → 0.824, 1.0 → 0.827, 1.25/1.5 → 0.815. A constant weight
+(plain weighted RRF) peaked lower (0.824 at k=10, w=0.5; 0.784 for plain RRF, k=60, w=1).
+Chosen hybrid: Hit@1/Hit@5/MRR@10 0.778/0.889/0.827 against dense 0.704/0.889/0.772 and
+BM25 0.593/0.815/0.696."""
 
 FUSION_DEPTH = 100
 """Candidates taken from each side before fusing."""
 
 HNSW_THRESHOLD = 200_000
 """From this many passages the dense side uses HNSW instead of exact search. Measured
-(benchmarks/scale.py, 2 cores, d=384): exact search p95 1.9 ms at 10k, 16 ms at 100k,
-87 ms at 300k passages; below ~200k exact search stays far under the query budget and
-costs no recall."""
+(benchmarks/scale.py, 2 shared cores, d=384, one query, one thread): exact search p95
+1.0 ms at 10k and 19 ms at 100k passages (~2× that expected at 200k), lossless; HNSW
+p95 ~4.5 ms but recall@10 0.86–0.91 at 100k and a 49 s build. Exact search stays well
+inside the query budget up to here, so its recall is not traded away sooner."""
 
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
-"""HNSW graph degree and beam widths; recall@10 against exact search is reported by
-benchmarks/scale.py."""
+HNSW_EF_SEARCH = 256
+"""HNSW graph degree and beam widths. At 100k synthetic vectors (M=32, efConstruction=80,
+build 49–123 s under load): recall@10 vs exact 0.880 at efSearch 128, 0.911 at 256
+(p50 ~1 ms), 0.929 at 512 (p50 ~8 ms); efConstruction 160 gained ~1.5 points for twice
+the build time."""
 
 FACT_ENTITY_WEIGHT = 0.05
 """Added to a fact's score (an e5 cosine) per unit of named-entity weight it involves."""
@@ -140,3 +145,9 @@ QUERY_THREADS = 1
 2-core machine under load (load average ~4): embedding a query p50 40–53 ms / p95 54–65 ms
 with 1 thread, p50 165–265 ms / p95 0.6–1.3 s with 2; exact search over 100k vectors p50
 14 ms with 1 thread, 60 ms with 2 (OpenMP threads contending with other processes)."""
+
+CITATION_PASSAGES = 2
+"""Laws cited in this many first passages are shown as extracted facts (when no curated
+fact shown already names them)."""
+
+MAX_CITATIONS = 3

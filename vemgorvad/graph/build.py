@@ -85,7 +85,8 @@ def build_graph(
 
     Raises:
         FactError: a Turtle file does not parse (file and line), or a fact's quote is in
-            no passage or in several, or its document is not in the corpus.
+            no passage or in several. Facts whose document is not in the corpus are
+            left out with a warning.
     """
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
@@ -210,7 +211,10 @@ def _resolve_quotes(graph: Graph, documents: Iterable[Document], origins: dict[N
         quote, document = str(quotes[0]), in_documents[0]
         document_name = document.n3(graph.namespace_manager)
         if document not in index:
-            problems.append(f"{where}: {name}: document {document_name} is not in the corpus")
+            # The document was taken out of the corpus: its facts cannot be sourced, so
+            # they leave the graph, and the rest of the build goes on.
+            logger.warning("%s: %s: document %s is not in the corpus; fact left out", where, name, document_name)
+            graph.remove((fact, None, None))
             continue
         wanted = _fold(quote)
         hits = [passage for text, passage in index[document] if wanted in text]

@@ -107,9 +107,11 @@ class KnowledgeGraph:
         self.facts_by_entity: dict[str, list[Fact]] = defaultdict(list)
         self.facts_by_passage: dict[str, list[Fact]] = defaultdict(list)
         self.passage_ids: dict[str, str] = {}  # passage IRI → stable id
+        self.citations: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self._read_passages()
         self._read_entities()
         self._read_facts()
+        self._read_citations()
         self.network = self._network()
         self._weighted = self._undirected_weighted()
         logger.info(
@@ -217,6 +219,17 @@ class KnowledgeGraph:
                 self.facts_by_entity[entity].append(fact)
             if passage_id:
                 self.facts_by_passage[passage_id].append(fact)
+
+    def _read_citations(self) -> None:
+        """The extractor's legal references: passage id → (regulation IRI, words cited)."""
+        for mention in self.graph.subjects(RDF.type, VGV.LegalReference):
+            passage = self.passage_ids.get(str(self.graph.value(mention, VGV.passage)))
+            target = self.graph.value(mention, VGV.entity)
+            text = self.graph.value(mention, VGV.matchedText)
+            if passage and target is not None and str(target) in self.entities:
+                self.citations[passage].append((str(target), str(text or "")))
+        for cited in self.citations.values():
+            cited.sort()
 
     def _network(self) -> nx.MultiDiGraph:
         """The entity-to-entity relations as a networkx multigraph, edges keyed by fact."""

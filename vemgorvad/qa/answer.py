@@ -102,14 +102,15 @@ class Engine:
         self._facts = [f for f in graph.facts.values() if f.passage_id in self.passages]
         texts = [_describe(e) for e in self._semantic_entities]
         # Each fact is embedded by its statement in Swedish and, where it has one, English.
+        # A fact is embedded three ways: its Swedish statement, its English statement,
+        # and its quote (the source's own words, a sentence rather than a paragraph).
         statements = [f.statement for f in self._facts]
         statements += [f.statement_en or f.statement for f in self._facts]
+        statements += [f.quote or f.statement for f in self._facts]
         vectors = _cached_vectors(embedder, texts + statements, cache)
         self._entity_vectors = vectors[: len(texts)]
-        half = len(self._facts)
-        fact_vectors = vectors[len(texts) :]
-        self._fact_sv = fact_vectors[:half]
-        self._fact_en = fact_vectors[half:]
+        n = len(self._facts)
+        self._fact_vectors = vectors[len(texts) :].reshape(3, n, -1) if n else None
 
     @classmethod
     def load(cls, build_path: Path | None = None) -> Engine:
@@ -145,7 +146,7 @@ class Engine:
         weight of the named entities it involves."""
         if not self._facts:
             return {}
-        similarity = np.maximum(self._fact_sv @ vector, self._fact_en @ vector)
+        similarity = (self._fact_vectors @ vector).max(axis=0)
         weights = {m.entity.iri: m.weight for m in mentions}
         scores = {}
         for fact, sim in zip(self._facts, similarity, strict=True):
@@ -196,6 +197,36 @@ class Engine:
         floor = scored[0][0] - settings.FACT_SCORE_SPREAD
         return [item for item in scored if item[0] >= floor][: settings.MAX_FACTS]
 
+    def _citations(
+        self, ranked: list[Scored], facts: list[tuple[float, Fact]], lang: str
+    ) -> list[dict[str, Any]]:
+        """The laws the best passages cite that no shown fact names: extracted facts."""
+        shown = {law for _, fact in facts for law in (*fact.laws, fact.subject, *fact.objects)}
+        out: list[dict[str, Any]] = []
+        for scored in ranked[: settings.CITATION_PASSAGES]:
+            for iri, words in self.graph.citations.get(scored.passage_id, ()):
+                entity = self.graph.entity(iri)
+                if iri in shown or entity is None or entity.kind == "provision":
+                    continue
+                shown.add(iri)
+                out.append(
+                    {
+                        "id": f"{scored.passage_id}#cites-{entity.iri}",
+                        "kind": "citation",
+                        "actor": None,
+                        "relation": "cites",
+                        "statement": TEXTS[lang]["cites"].format(law=entity.label),
+                        "object": entity.ref(),
+                        "laws": [entity.ref()],
+                        "target_groups": [],
+                        "since": entity.in_force,
+                        "source": {"passage_id": scored.passage_id, "quote": words},
+                        "extracted": True,
+                        "score": 0.0,
+                    }
+                )
+        return out[: settings.MAX_CITATIONS]
+
     def _paths(self, mentions: list[Mention]) -> list[list[dict]]:
         named = [m.entity.iri for m in mentions if m.how == "label" and m.weight >= 0.5][:3]
         paths: list[list[dict]] = []
@@ -231,6 +262,7 @@ class Engine:
             return _answer(question, False, summary, [], [], passages, lang, kind, 0.0, started)
 
         facts = self._rank_facts(ranked, fact_scores, kind)
+        citations = self._citations(ranked, facts, lang)
         paths = self._paths(mentions)
         top_dense = ranked[0].dense if ranked and ranked[0].dense is not None else 0.0
         confidence = float(min(1.0, max(0.0, (top_dense - settings.ABSTAIN_DENSE[lang]) * 8)))
@@ -243,7 +275,7 @@ class Engine:
             question,
             True,
             summary,
-            [self._fact(f, score) for score, f in facts],
+            [self._fact(f, score) for score, f in facts] + citations,
             paths,
             passages,
             lang,
