@@ -49,11 +49,9 @@ def model_name() -> str:
 CANDIDATES = 30
 """Passages taken from hybrid search before the graph re-ranks them."""
 
-GRAPH_RRF_K = 10
-"""k of the reciprocal-rank fusion of search rank and graph support."""
-
-GRAPH_WEIGHT = 0.6
-"""Weight of graph support (a passage is the source of facts about named entities)."""
+FACT_VIEW_OFFSET = 0.0
+"""Added to a fact's cosine when it stands for its source passage in dense search (the
+facts are further vectors of the passage they were made from)."""
 
 SEMANTIC_ENTITY_MIN = 0.86
 """Cosine (e5, query vs. an entity's labels and definition) above which an entity counts

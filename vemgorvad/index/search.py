@@ -30,7 +30,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import cast, get_args
@@ -137,6 +137,7 @@ class PassageIndex:
         self._dense = dense
         self._lexical = lexical
         self._by_id = {passage.id: passage for passage in passages}
+        self._row = {passage.id: row for row, passage in enumerate(passages)}
 
     # -- building and loading -------------------------------------------------------------
 
@@ -309,13 +310,27 @@ class PassageIndex:
 
     # -- searching ----------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        *,
+        query_vector: np.ndarray | None = None,
+        views: Mapping[str, float] | None = None,
+    ) -> list[Hit]:
         """The passages that best answer a query.
 
         Args:
             query: the question or keywords.
             k: how many hits at most.
             mode: ``hybrid`` (fused), ``dense`` (embeddings only) or ``bm25`` (words only).
+            query_vector: the query already embedded (``encode_queries``), to save doing
+                it twice.
+            views: passage id → cosine of the query with another representation of that
+                passage (a paraphrase, a sentence of it); a passage's dense similarity is
+                the best of its own and these — multi-vector retrieval, with the other
+                vectors kept by the caller.
 
         Returns:
             Up to ``k`` hits, best first.
@@ -329,10 +344,27 @@ class PassageIndex:
             return []
         if mode == "bm25":
             return self._lexical_hits(query, k)
-        query_vector = self.embedder.encode_queries([query])[0]
-        if mode == "dense":
+        if query_vector is None:
+            query_vector = self.embedder.encode_queries([query])[0]
+        if mode == "dense" and not views:
             return self.search_vector(query_vector, k)
-        return self._hybrid_hits(query, query_vector, k)
+        cosines = self._cosines(query_vector, views) if views else None
+        if mode == "dense" and cosines is not None:
+            rows = _top_rows(cosines, k)
+            return [
+                Hit(self.passages[r].id, float(cosines[r]), rank, float(cosines[r]), None)
+                for rank, r in enumerate(rows, start=1)
+            ]
+        return self._hybrid_hits(query, query_vector, k, cosines)
+
+    def _cosines(self, query_vector: np.ndarray, views: Mapping[str, float]) -> np.ndarray:
+        """Every passage's dense similarity, raised where another view of it is closer."""
+        cosines = self._vectors @ query_vector
+        for passage_id, similarity in views.items():
+            row = self._row.get(passage_id)
+            if row is not None and similarity > cosines[row]:
+                cosines[row] = similarity
+        return cosines
 
     def search_vector(self, query_vector: np.ndarray, k: int) -> list[Hit]:
         """Dense search with a query already embedded.
@@ -385,22 +417,35 @@ class PassageIndex:
             for rank, row in enumerate(rows, start=1)
         ]
 
-    def _hybrid_hits(self, query: str, query_vector: np.ndarray, k: int) -> list[Hit]:
+    def _hybrid_hits(
+        self,
+        query: str,
+        query_vector: np.ndarray,
+        k: int,
+        cosines: np.ndarray | None = None,
+    ) -> list[Hit]:
         depth = max(k, settings.FUSION_DEPTH)
-        _, dense_rows = self._dense.search(query_vector, depth)
+        if cosines is None:
+            _, found = self._dense.search(query_vector, depth)
+            dense_rows = [int(r) for r in found[0] if r >= 0]
+        else:
+            dense_rows = _top_rows(cosines, depth)
         lexical_scores = self._lexical.scores(query)
         lexical_rows = _top_rows(lexical_scores, depth)
         lexical_weight = settings.FUSION_LEXICAL_WEIGHT * self.coverage(query)
         fused = reciprocal_rank_fusion(
             [
-                ([int(r) for r in dense_rows[0] if r >= 0], settings.FUSION_DENSE_WEIGHT),
+                (dense_rows, settings.FUSION_DENSE_WEIGHT),
                 ([int(r) for r in lexical_rows], lexical_weight),
             ],
             settings.FUSION_RRF_K,
         )
         top = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
         rows = np.array([row for row, _ in top], dtype=np.int64)
-        cosines = self._vectors[rows] @ query_vector if len(rows) else np.zeros(0)
+        if cosines is not None:
+            similarity = cosines[rows] if len(rows) else np.zeros(0)
+        else:
+            similarity = self._vectors[rows] @ query_vector if len(rows) else np.zeros(0)
         return [
             Hit(
                 self.passages[row].id,
@@ -409,7 +454,7 @@ class PassageIndex:
                 float(cosine),
                 float(lexical_scores[row]),
             )
-            for rank, ((row, score), cosine) in enumerate(zip(top, cosines, strict=True), start=1)
+            for rank, ((row, score), cosine) in enumerate(zip(top, similarity, strict=True), start=1)
         ]
 
 

@@ -104,13 +104,21 @@ class Engine:
         # Each fact is embedded by its statement in Swedish and, where it has one, English.
         # A fact is embedded three ways: its Swedish statement, its English statement,
         # and its quote (the source's own words, a sentence rather than a paragraph).
-        statements = [f.statement for f in self._facts]
-        statements += [f.statement_en or f.statement for f in self._facts]
+        statements = [self._sentence(f, "sv") for f in self._facts]
+        statements += [self._sentence(f, "en") for f in self._facts]
         statements += [f.quote or f.statement for f in self._facts]
         vectors = _cached_vectors(embedder, texts + statements, cache)
         self._entity_vectors = vectors[: len(texts)]
         n = len(self._facts)
         self._fact_vectors = vectors[len(texts) :].reshape(3, n, -1) if n else None
+
+    def _sentence(self, fact: Fact, lang: str) -> str:
+        """A fact as one sentence: its subject's name and its statement, in a language."""
+        subject = self.graph.entity(fact.subject)
+        if lang == "en":
+            name = (subject.label_en or subject.label) if subject else ""
+            return f"{name} {fact.statement_en or fact.statement}".strip()
+        return f"{subject.label if subject else ''} {fact.statement}".strip()
 
     @classmethod
     def load(cls, build_path: Path | None = None) -> Engine:
@@ -141,38 +149,43 @@ class Engine:
         weight = float(similarity[best] - settings.SEMANTIC_ENTITY_MIN) * 10
         return [Mention(entity, min(0.6, max(0.2, weight)), -1, -1, "semantic")]
 
-    def _score_facts(self, vector: np.ndarray, mentions: list[Mention]) -> dict[str, float]:
-        """Every fact's score: how close its statement is to the question, plus the
-        weight of the named entities it involves."""
-        if not self._facts:
+    def _fact_similarity(self, vector: np.ndarray) -> dict[str, float]:
+        """Every fact's cosine with the question: the best of its statements and quote."""
+        if not self._facts or self._fact_vectors is None:
             return {}
         similarity = (self._fact_vectors @ vector).max(axis=0)
+        return {f.iri: float(s) for f, s in zip(self._facts, similarity, strict=True)}
+
+    def _score_facts(
+        self, similarity: dict[str, float], mentions: list[Mention]
+    ) -> dict[str, float]:
+        """Every fact's score: its similarity plus the weight of the named entities in it."""
         weights = {m.entity.iri: m.weight for m in mentions}
         scores = {}
-        for fact, sim in zip(self._facts, similarity, strict=True):
-            named = sum(weights.get(e, 0.0) for e in fact.entities)
-            scores[fact.iri] = float(sim) + settings.FACT_ENTITY_WEIGHT * min(named, 1.5)
+        for iri, sim in similarity.items():
+            named = sum(weights.get(e, 0.0) for e in self.graph.facts[iri].entities)
+            scores[iri] = sim + settings.FACT_ENTITY_WEIGHT * min(named, 1.5)
         return scores
 
-    def _rank_passages(self, question: str, fact_scores: dict[str, float]) -> list[Scored]:
-        """Hybrid search fused with the passages that the best facts come from."""
-        hits = self.index.search(question, k=settings.CANDIDATES, mode="hybrid")
-        k0 = settings.GRAPH_RRF_K
-        scores: dict[str, float] = {}
-        dense: dict[str, float | None] = {}
-        for hit in hits:
-            scores[hit.passage_id] = 1.0 / (k0 + hit.rank)
-            dense[hit.passage_id] = hit.dense
-        best: dict[str, float] = {}
+    def _rank_passages(
+        self, question: str, vector: np.ndarray, fact_scores: dict[str, float]
+    ) -> list[Scored]:  # fact_scores: fact IRI → cosine
+        """Hybrid search in which a passage's curated facts are further views of it.
+
+        A fact's statements (Swedish, English) and its quote are vectors of its source
+        passage; the passage is as close to the question as the closest of them. So a
+        long paragraph is found by the one sentence a fact was made of, and an English
+        question by a fact's English statement.
+        """
+        views: dict[str, float] = {}
         for iri, score in fact_scores.items():
             passage_id = self.graph.facts[iri].passage_id or ""
-            best[passage_id] = max(best.get(passage_id, -1.0), score)
-        ranked_support = sorted(best.items(), key=lambda item: -item[1])[: settings.CANDIDATES]
-        for rank, (passage_id, _) in enumerate(ranked_support, start=1):
-            scores[passage_id] = scores.get(passage_id, 0.0) + settings.GRAPH_WEIGHT / (k0 + rank)
-            dense.setdefault(passage_id, None)
-        ordered = sorted(scores.items(), key=lambda item: -item[1])
-        return [Scored(pid, score, dense[pid]) for pid, score in ordered]
+            score += settings.FACT_VIEW_OFFSET
+            views[passage_id] = max(views.get(passage_id, -1.0), score)
+        hits = self.index.search(
+            question, k=settings.CANDIDATES, query_vector=vector, views=views or None
+        )
+        return [Scored(hit.passage_id, hit.score, hit.dense) for hit in hits]
 
     def _rank_facts(
         self, ranked: list[Scored], fact_scores: dict[str, float], kind: str
@@ -249,8 +262,9 @@ class Engine:
         mentions = self.matcher.find(text)
         vector = self.embedder.encode_queries([text])[0]
         mentions += self._semantic_mentions(vector, mentions)
-        fact_scores = self._score_facts(vector, mentions)
-        ranked = self._rank_passages(text, fact_scores)
+        similarity = self._fact_similarity(vector)
+        fact_scores = self._score_facts(similarity, mentions)
+        ranked = self._rank_passages(text, vector, similarity)
         passages = [self._passage(s) for s in ranked[: settings.RETURNED_PASSAGES]]
 
         reason = self._abstain_reason(text, lang, ranked, mentions)
@@ -369,13 +383,12 @@ class Engine:
         sentences = []
         for fact in facts[: settings.SUMMARY_FACTS]:
             subject = self.graph.entity(fact.subject)
-            name = (subject.label_en or subject.label) if subject and lang == "en" else ""
-            name = name or (subject.label if subject else "")
             statement = (fact.statement_en if lang == "en" else None) or fact.statement
-            if fact.kind == "assessment":
+            if fact.kind == "assessment" and subject:
+                name = (subject.label_en if lang == "en" else None) or subject.label
                 parts = [words["assessment"].format(name=name, statement=statement)]
             else:
-                parts = [f"{name} {statement}".strip()]
+                parts = [self._sentence(fact, lang)]
             law_names = [
                 e.label for e in map(self.graph.entity, fact.laws) if e and e.iri != fact.subject
             ]
