@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -74,7 +73,10 @@ def test_a_build_killed_midway_leaves_the_previous_one_serving(small):
     process.wait()
 
     assert current_build(build_root) == first.path
-    assert read_manifest(first.path)["fingerprint"] == read_manifest(current_build(build_root))["fingerprint"]
+    assert (
+        read_manifest(first.path)["fingerprint"]
+        == read_manifest(current_build(build_root))["fingerprint"]
+    )
     assert len(load_graph(first.path)) > 1000
 
     finished = build(corpus, build_root)  # the next build completes and clears the debris

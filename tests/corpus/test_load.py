@@ -23,7 +23,9 @@ def memo():
 def test_memo_metadata_comes_from_its_sidecar(memo):
     assert memo.id == "SCN-2022-00355"
     assert memo.date == "2022-05-17"
-    assert memo.title == "Socialnämndens arbete och organisering mot prostitution och människohandel"
+    assert (
+        memo.title == "Socialnämndens arbete och organisering mot prostitution och människohandel"
+    )
     assert "Socialförvaltningen" in (memo.issuer or "")
 
 
@@ -92,7 +94,11 @@ def test_markdown_headings_and_metadata(tmp_path):
     )
     (tmp_path / "pm.md.meta.json").write_text('{"id": "PM-1", "date": "2024-01-02"}')
     document = load_document(tmp_path / "pm.md", tmp_path)
-    assert (document.id, document.title, document.date) == ("PM-1", "Rutin för orosanmälan", "2024-01-02")
+    assert (document.id, document.title, document.date) == (
+        "PM-1",
+        "Rutin för orosanmälan",
+        "2024-01-02",
+    )
     assert [p.section for p in document.passages] == ["Mottagning", "Mottagning"]
     assert document.passages[1].text == "Den bedömer skyddsbehovet samma dag."
 
@@ -127,7 +133,9 @@ def test_cp1252_text_is_detected_and_read(tmp_path):
 )
 def test_unreadable_documents_are_named_and_the_rest_still_load(tmp_path, name, content, message):
     (tmp_path / name).write_bytes(content)
-    (tmp_path / "bra.txt").write_text("Polismyndigheten utreder brott och samverkar med socialtjänsten.")
+    (tmp_path / "bra.txt").write_text(
+        "Polismyndigheten utreder brott och samverkar med socialtjänsten."
+    )
     report = load_corpus(tmp_path)
     assert [d.path for d in report.documents] == ["bra.txt"]
     assert len(report.errors) == 1

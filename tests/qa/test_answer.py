@@ -10,6 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from vemgorvad.qa.evaluate import answer_actors, answer_laws, first_gold_rank, fold, metrics
 
@@ -33,7 +36,15 @@ def test_answer_follows_the_contract(answers):
         for passage in answer["passages"]:
             assert {"id", "document", "section", "text", "score"} <= passage.keys()
         for fact in answer["facts"]:
-            assert {"actor", "relation", "statement", "laws", "target_groups", "since", "source"} <= fact.keys()
+            assert {
+                "actor",
+                "relation",
+                "statement",
+                "laws",
+                "target_groups",
+                "since",
+                "source",
+            } <= fact.keys()
             assert {"passage_id", "quote"} <= fact["source"].keys()
         scores = [p["score"] for p in answer["passages"]]
         assert scores == sorted(scores, reverse=True)
@@ -51,7 +62,9 @@ def test_each_question_kind_finds_its_passage(answers, kind):
     questions = [q for q in ANSWERABLE if q["kind"] == kind]
     assert questions
     ranks = [first_gold_rank(answers[q["id"]], q["gold_passage"]) for q in questions]
-    assert all(r is not None and r <= 5 for r in ranks), dict(zip([q["id"] for q in questions], ranks, strict=True))
+    assert all(r is not None and r <= 5 for r in ranks), dict(
+        zip([q["id"] for q in questions], ranks, strict=True)
+    )
     assert all(answers[q["id"]]["answerable"] for q in questions)
 
 
@@ -59,7 +72,9 @@ def test_named_actors_and_laws_are_in_the_answer(answers):
     for question in ANSWERABLE:
         answer = answers[question["id"]]
         names = set().union(set(), *answer_actors(answer), *answer_laws(answer))
-        missing = [g for g in question["gold_actors"] + question["gold_laws"] if fold(g) not in names]
+        missing = [
+            g for g in question["gold_actors"] + question["gold_laws"] if fold(g) not in names
+        ]
         # One of several listed actors may fall outside the facts shown; none may be
         # missing for questions about one or two.
         allowed = 1 if len(question["gold_actors"]) > 2 else 0
@@ -98,9 +113,14 @@ def test_a_relation_question_is_explained_by_a_sourced_path(engine):
 
 
 def test_entity_linking_reads_inflections_and_everyday_words(engine):
-    found = {m.entity.label for m in engine.matcher.find("Vad gör nexus-enheten och socialtjänstens mottagning?")}
+    found = {
+        m.entity.label
+        for m in engine.matcher.find("Vad gör nexus-enheten och socialtjänstens mottagning?")
+    }
     assert {"Nexus", "Socialtjänsten"} <= found
-    found = {m.entity.label for m in engine.matcher.find("Hur samarbetar polisen med länsstyrelsen?")}
+    found = {
+        m.entity.label for m in engine.matcher.find("Hur samarbetar polisen med länsstyrelsen?")
+    }
     assert {"Polismyndigheten", "Länsstyrelserna"} <= found
     found = {m.entity.label for m in engine.matcher.find("Vad gör Socialstyrelsn?")}  # a typo
     assert "Socialstyrelsen" in found
@@ -116,10 +136,31 @@ def test_own_questions_reach_the_quality_floor(answers):
 
 @pytest.mark.parametrize(
     "question",
-    ["", "   ", "?!?!", "\x00\x07\x1b[31m", "SELECT ?s WHERE { ?s ?p ?o } ; DROP ALL", "x" * 100_000],
+    [
+        "",
+        "   ",
+        "?!?!",
+        "\x00\x07\x1b[31m",
+        "SELECT ?s WHERE { ?s ?p ?o } ; DROP ALL",
+        "x" * 100_000,
+    ],
     ids=["empty", "blank", "punctuation", "control", "sparql", "huge"],
 )
 def test_bad_questions_get_an_answer_not_a_crash(engine, question):
     answer = engine.ask(question)
     assert isinstance(answer["summary"], str) and answer["summary"]
     assert answer["facts"] == [] or answer["answerable"]
+
+
+@hyp_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=300))
+def test_fuzzed_questions_never_crash(engine, question):
+    answer = engine.ask(question)
+    assert isinstance(answer["answerable"], bool)
+    assert answer["summary"]
+    for fact in answer["facts"]:
+        assert fold(fact["source"]["quote"]) in fold(
+            engine.passages[fact["source"]["passage_id"]].text
+        )

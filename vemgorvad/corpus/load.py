@@ -32,8 +32,9 @@ logger = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 META_SUFFIX = ".meta.json"
-MAX_BYTES = 64 * 1024 * 1024
-"""Larger files are refused: nothing of this kind is that long, and memory is shared."""
+MAX_BYTES = 16 * 1024 * 1024
+"""Larger files are refused with a message: a memo or a consolidated statute is well under
+1 MiB, and a build embeds every passage of what it reads."""
 
 
 class DocumentError(Exception):

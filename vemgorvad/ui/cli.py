@@ -198,7 +198,9 @@ def cmd_refs(args: argparse.Namespace) -> int:
     try:
         graph = load_graph(path)
     except (OSError, ValueError) as error:
-        raise UserError(f"cannot read the graph of {path}: {error}; run `vemgorvad build`") from error
+        raise UserError(
+            f"cannot read the graph of {path}: {error}; run `vemgorvad build`"
+        ) from error
     try:
         results = check_file(Path(args.file), graph, base=args.base)
     except DocumentError as error:
@@ -276,12 +278,40 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_passwd(args: argparse.Namespace) -> int:
+    import getpass
+
+    from vemgorvad.ui.auth import UsersFileError, set_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.user}: ")
+        if getpass.getpass("again: ") != password:
+            raise UserError("the passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        raise UserError("a password needs at least 8 characters")
+    try:
+        set_password(Path(args.file), args.user, password)
+    except UsersFileError as error:
+        raise UserError(str(error)) from error
+    sys.stderr.write(f"{args.user} can log in ({args.file})\n")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1") and not (args.auth or args.no_auth):
         raise UserError(
             f"--host {args.host} exposes the app beyond this machine: "
             "give --auth USERS_FILE, or --no-auth to expose it without a login"
         )
+    if args.auth:
+        from vemgorvad.ui.auth import UsersFileError, read_users
+
+        try:
+            read_users(Path(args.auth))
+        except UsersFileError as error:
+            raise UserError(str(error)) from error
     if not args.no_build:
         _ensure_built()
     from vemgorvad.ui.app import serve
@@ -369,6 +399,11 @@ def parser() -> argparse.ArgumentParser:
     )
     add_store_arguments(p)
     p.set_defaults(func=cmd_sparql)
+
+    p = sub.add_parser("passwd", help="add a user to a users file for `serve --auth`, or change a password")
+    p.add_argument("file", help="the users file (created if missing)")
+    p.add_argument("user")
+    p.set_defaults(func=cmd_passwd)
 
     p = sub.add_parser("serve", help="serve the Gradio app (default http://127.0.0.1:7860)")
     p.add_argument("--host", default="127.0.0.1")
