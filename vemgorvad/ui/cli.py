@@ -400,7 +400,9 @@ def parser() -> argparse.ArgumentParser:
     add_store_arguments(p)
     p.set_defaults(func=cmd_sparql)
 
-    p = sub.add_parser("passwd", help="add a user to a users file for `serve --auth`, or change a password")
+    p = sub.add_parser(
+        "passwd", help="add a user to a users file for `serve --auth`, or change a password"
+    )
     p.add_argument("file", help="the users file (created if missing)")
     p.add_argument("user")
     p.set_defaults(func=cmd_passwd)
