@@ -135,8 +135,10 @@ FACT_RANK_WEIGHT = 0.05
 FACT_KIND_BONUS = 0.02
 """For "when" questions facts with a date, for "which law" facts with a law, rank up."""
 
-FACT_SCORE_SPREAD = 0.04
-"""Facts scoring this far below the best one are not shown."""
+FACT_SCORE_SPREAD = 0.08
+"""Facts scoring this far below the best one are not shown. 0.04 left out the rest of a
+list ("which organisations …" showed one of five funded); 0.08 and 0.12 measured alike
+(actor recall .96 → .98 on dev, .95 → .98 on our own questions)."""
 
 QUERY_THREADS = 1
 """Threads (torch, FAISS) for one query; batches keep the libraries' defaults. On the shared
