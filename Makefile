@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install build lint clean
+.PHONY: run test install build lint clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,7 +29,10 @@ build: install
 run: build
 	$(BIN)/vemgorvad serve
 
-test: install
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver)
+
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -p no:cacheprovider -q
 

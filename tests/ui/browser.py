@@ -1,0 +1,143 @@
+"""Helpers for the UI tests and the UI benchmark: the real server and a headless Chromium.
+
+The server is started as a user starts it (``python -m vemgorvad.ui.cli serve``) over a
+given build; the browser is Debian's ``/usr/bin/chromium`` driven by Python Playwright
+(never ``playwright install``), with a fresh profile and no background networking.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_server(build_root: Path, timeout: float = 420.0) -> Iterator[str]:
+    """Start ``vemgorvad serve --no-build`` over ``build_root`` and yield its URL.
+
+    Args:
+        build_root: the build root (``VEMGORVAD_BUILD``), i.e. ``built.parent.parent``.
+        timeout: how long the server may take to answer its first request.
+    """
+    port = free_port()
+    env = {
+        **os.environ,
+        "VEMGORVAD_BUILD": str(build_root),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "vemgorvad.ui.cli", "serve", "--port", str(port), "--no-build"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise AssertionError(f"server exited: {log.read()[-3000:]}")
+                try:
+                    with urllib.request.urlopen(url, timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"server did not answer within {timeout:.0f} s")
+                time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def has_chromium() -> bool:
+    """Whether Debian's Chromium is installed."""
+    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+@contextlib.contextmanager
+def chromium_context(**options: Any) -> Iterator[Any]:
+    """A headless Chromium (Playwright) with a fresh profile; yields the browser context."""
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="vgv-chromium-")
+    try:
+        with sync_playwright() as playwright:
+            context = playwright.chromium.launch_persistent_context(
+                profile,
+                executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport=options.pop("viewport", {"width": 1400, "height": 1000}),
+                accept_downloads=True,
+                **options,
+            )
+            try:
+                yield context
+            finally:
+                context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+class RequestLog:
+    """Every request a page (and its frames) makes, to check none leaves the machine."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def attach(self, context: Any) -> None:
+        context.on("request", lambda request: self.urls.append(request.url))
+
+    def off_machine(self) -> list[str]:
+        """The requests to a host other than this machine (data: and blob: do not count)."""
+        out = []
+        for url in self.urls:
+            parsed = urlparse(url)
+            if parsed.scheme in ("data", "blob", "about", "chrome", "chrome-extension"):
+                continue
+            if (parsed.hostname or "") not in LOCAL_HOSTS:
+                out.append(url)
+        return out

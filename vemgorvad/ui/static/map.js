@@ -1,0 +1,324 @@
+/* The actor map page of "Vem gör vad": draws /vgv/api/map with vis-network (served
+ * from this server), filters it, shows a clicked actor's details from /vgv/api/node and
+ * talks to the app around it with postMessage (same origin only).
+ *
+ * Every text from the data is put in the page with textContent, never as HTML.
+ */
+"use strict";
+(function () {
+  const params = new URLSearchParams(location.search);
+  const lang = params.get("lang") === "en" ? "en" : "sv";
+  document.documentElement.lang = lang;
+  const FILTERS = ["law", "group", "relation", "document"];
+  let T = {};
+  let network = null;
+  let current = null;
+  let pendingFocus = params.get("focus");
+  let selectedId = null;
+
+  const $ = (id) => document.getElementById(id);
+  const pick = (o, key) => {
+    key = key || "label";
+    if (!o) return "";
+    return (lang === "en" && o[key + "_en"]) ? o[key + "_en"] : (o[key] || "");
+  };
+  const fmt = (text, values) => String(text || "").replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "style") node.style.cssText = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  async function getJSON(url) {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(url + ": " + response.status);
+    return response.json();
+  }
+
+  function toParent(message) {
+    if (window.parent && window.parent !== window) window.parent.postMessage(message, location.origin);
+  }
+
+  function passageLink(passage, text) {
+    return el("a", {
+      href: "#", class: "plink", "data-anchor": passage.anchor, title: passage.id || "",
+      onclick: (ev) => { ev.preventDefault(); toParent({ type: "vgv-passage", anchor: passage.anchor }); },
+    }, text || passage.id);
+  }
+
+  // --- filters ---------------------------------------------------------------------------
+
+  function fillSelect(select, options, describe) {
+    select.replaceChildren(el("option", { value: "" }, T.all || "Alla"));
+    for (const option of options) select.append(el("option", { value: option.id }, describe(option)));
+  }
+
+  function query() {
+    const q = new URLSearchParams();
+    for (const name of FILTERS) {
+      const value = $("f-" + name).value;
+      if (value) q.set(name, value);
+    }
+    if ($("f-extracted").checked) q.set("extracted", "1");
+    return q;
+  }
+
+  function legend(meta) {
+    $("legend").replaceChildren(...meta.kinds.map((kind) =>
+      el("li", { "data-kind": kind.id }, el("span", { class: "dot", style: "background:" + kind.colour }), pick(kind))));
+    $("legend-relations").replaceChildren(...meta.relations.map((relation) =>
+      el("li", { "data-relation": relation.id }, el("span", { class: "line", style: "background:" + relation.colour }), pick(relation))));
+  }
+
+  async function init() {
+    const meta = await getJSON("api/map/filters?lang=" + lang);
+    T = meta.texts;
+    document.querySelectorAll("[data-t]").forEach((node) => { if (T[node.dataset.t]) node.textContent = T[node.dataset.t]; });
+    const f = meta.filters;
+    fillSelect($("f-law"), f.laws, (law) => pick(law) + (law.citation && !pick(law).includes(law.citation) ? " (" + law.citation + ")" : ""));
+    fillSelect($("f-group"), f.groups, (group) => pick(group));
+    fillSelect($("f-relation"), f.relations, (relation) => pick(relation));
+    fillSelect($("f-document"), f.documents, (doc) => doc.id + " – " + pick(doc));
+    for (const name of FILTERS) $("f-" + name).addEventListener("change", () => load());
+    $("f-extracted").addEventListener("change", () => load());
+    $("reset").addEventListener("click", () => { clearFilters(); load(); });
+    $("fit").addEventListener("click", () => network && network.fit({ animation: { duration: 300 } }));
+    $("dl-png").addEventListener("click", downloadPNG);
+    $("dl-svg").addEventListener("click", downloadSVG);
+    legend(f);
+    await load();
+    toParent({ type: "vgv-map-ready" });
+  }
+
+  function clearFilters() {
+    for (const name of FILTERS) $("f-" + name).value = "";
+    $("f-extracted").checked = false;
+  }
+
+  async function load() {
+    const q = query();
+    $("status").textContent = T.loading || "…";
+    current = await getJSON("api/map?" + q.toString());
+    $("dl-graphml").href = "api/map.graphml?" + q.toString();
+    draw(current);
+  }
+
+  // --- drawing -----------------------------------------------------------------------------
+
+  function tooltip(lines) {
+    const box = el("div", { class: "tip" });
+    lines.filter(Boolean).forEach((line, i) => box.append(i === 0 ? el("b", {}, line) : el("div", {}, line)));
+    return box;
+  }
+
+  function draw(data) {
+    const nodes = data.nodes.map((n) => ({
+      id: n.id,
+      label: pick(n),
+      shape: "dot",
+      size: 14 + Math.min(n.duties, 12) * 1.4,
+      color: { background: n.colour, border: n.extracted ? "#9ca3af" : "#1f2328",
+               highlight: { background: n.colour, border: "#000000" }, hover: { background: n.colour, border: "#000000" } },
+      borderWidth: n.extracted ? 1 : 1.5,
+      shapeProperties: { borderDashes: n.extracted ? [4, 3] : false },
+      font: { color: "#1f2328", size: 20, strokeWidth: 4, strokeColor: "#ffffff" },
+      title: tooltip([pick(n), pick(n, "kind_label"), n.extracted ? T.extracted_node : null]),
+    }));
+    const edges = data.edges.map((edge) => ({
+      id: edge.id,
+      from: edge.from,
+      to: edge.to,
+      label: pick(edge, "relation_label"),
+      arrows: edge.relation === "collaboratesWith" ? "" : { to: { enabled: true, scaleFactor: 0.6 } },
+      color: { color: edge.colour, highlight: edge.colour, hover: edge.colour, opacity: 0.85 },
+      font: { size: 13, color: "#57606a", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
+      title: tooltip([pick(edge, "relation_label"), pick(edge, "statement"), edge.passage_id]),
+      smooth: { enabled: true, type: "dynamic" },
+    }));
+    const options = {
+      autoResize: true,
+      physics: {
+        enabled: true,
+        solver: "forceAtlas2Based",
+        forceAtlas2Based: { gravitationalConstant: -55, centralGravity: 0.02, springLength: 105, avoidOverlap: 0.7 },
+        stabilization: { enabled: true, iterations: 300, fit: true },
+      },
+      interaction: { hover: true, tooltipDelay: 120, keyboard: { enabled: true, bindToWindow: false }, multiselect: false },
+      layout: { randomSeed: 7, improvedLayout: true },
+    };
+    if (!network) {
+      network = new vis.Network($("network"), { nodes, edges }, options);
+      network.on("stabilizationIterationsDone", () => network.setOptions({ physics: { enabled: false } }));
+      network.on("click", (params) => { if (params.nodes.length) showDetails(params.nodes[0]); });
+    } else {
+      network.setOptions({ physics: { enabled: true } });
+      network.setData({ nodes, edges });
+    }
+    $("network").dataset.nodes = String(nodes.length);
+    $("network").dataset.edges = String(edges.length);
+    const list = data.nodes.map((n) => el("li", { "data-id": n.id, "data-kind": n.colour_class },
+      el("button", { type: "button", onclick: () => focus(n.id) },
+        el("span", { class: "dot", style: "background:" + n.colour }), pick(n))));
+    $("node-list").replaceChildren(...list);
+    $("status").textContent = nodes.length
+      ? fmt(T.count, { nodes: nodes.length, edges: edges.length })
+      : (T.empty || "");
+    document.body.dataset.ready = "1";
+    if (pendingFocus) {
+      const id = pendingFocus;
+      pendingFocus = null;
+      focus(id);
+    } else if (selectedId && data.nodes.some((n) => n.id === selectedId)) {
+      network.selectNodes([selectedId]);
+    }
+  }
+
+  async function focus(id) {
+    if (!network || !current) { pendingFocus = id; return; }
+    if (!current.nodes.some((n) => n.id === id)) {
+      clearFilters();
+      await load();
+      if (!current.nodes.some((n) => n.id === id)) {
+        $("f-extracted").checked = true;
+        await load();
+      }
+    }
+    if (current.nodes.some((n) => n.id === id)) {
+      network.selectNodes([id]);
+      network.focus(id, { scale: 1.0, animation: { duration: 400 } });
+    }
+    showDetails(id);
+  }
+
+  // --- one actor -----------------------------------------------------------------------------
+
+  function section(title, items) {
+    return [el("h3", {}, title), items.length ? el("ul", {}, ...items) : el("p", { class: "muted" }, T.none || "–")];
+  }
+
+  async function showDetails(id) {
+    selectedId = id;
+    let d;
+    try {
+      d = await getJSON("api/node?id=" + encodeURIComponent(id));
+    } catch (error) {
+      return;
+    }
+    const box = $("details");
+    box.dataset.id = d.id;
+    const duties = d.duties.map((duty) => {
+      const meta = [];
+      if (duty.laws.length) meta.push(duty.laws.map((law) => law.citation || pick(law)).join(", "));
+      if (duty.groups.length) meta.push((T.group_label || "") + ": " + duty.groups.map((g) => pick(g)).join(", "));
+      if (duty.since) meta.push((T.since || "") + " " + duty.since);
+      return el("li", {}, pick(duty, "statement"), " ",
+        meta.length ? el("span", { class: "muted" }, "(" + meta.join(" · ") + ") ") : null,
+        duty.passage_id ? passageLink({ id: duty.passage_id, anchor: duty.anchor }, "¶") : null);
+    });
+    const laws = d.laws.map((law) => el("li", {}, pick(law), law.citation ? el("span", { class: "muted" }, " " + law.citation) : null));
+    const relations = d.relations.map((rel) => {
+      const other = el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); focus(rel.other.id); } }, pick(rel.other));
+      const arrow = rel.direction === "out" ? [pick(rel, "relation_label"), " → ", other] : [other, " → ", pick(rel, "relation_label")];
+      return el("li", {}, ...arrow, " ", rel.passage_id ? passageLink({ id: rel.passage_id, anchor: rel.anchor }, "¶") : null);
+    });
+    const shown = d.passages.slice(0, 12).map((p) => el("li", {}, passageLink(p, p.id), p.section ? el("span", { class: "muted" }, " " + p.section) : null));
+    if (d.passages.length > 12) shown.push(el("li", { class: "muted" }, fmt(T.more, { count: d.passages.length - 12 })));
+    box.replaceChildren(
+      el("h2", {}, el("span", { class: "dot", style: "background:" + (current && (current.nodes.find((n) => n.id === d.id) || {}).colour || "#6b7280") }), pick(d)),
+      el("div", { class: "muted" }, pick(d, "kind_label"), d.extracted ? " · " + T.extracted_node : ""),
+      d.definition ? el("p", {}, d.definition) : null,
+      ...section(T.duties, duties),
+      ...section(T.laws, laws),
+      ...section(T.related, relations),
+      ...section(T.passages, shown),
+    );
+    $("side").scrollTop = 0;
+  }
+
+  // --- downloads ---------------------------------------------------------------------------
+
+  function save(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const link = el("a", { href: url, download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 2000);
+  }
+
+  function downloadPNG() {
+    const canvas = $("network").querySelector("canvas");
+    if (!canvas) return;
+    const out = document.createElement("canvas");
+    out.width = canvas.width;
+    out.height = canvas.height;
+    const context = out.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, out.width, out.height);
+    context.drawImage(canvas, 0, 0);
+    out.toBlob((blob) => save(blob, "aktorskarta.png"), "image/png");
+  }
+
+  function xml(text) {
+    return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+
+  function downloadSVG() {
+    if (!network || !current) return;
+    const positions = network.getPositions();
+    const ids = Object.keys(positions);
+    if (!ids.length) return;
+    const xs = ids.map((id) => positions[id].x);
+    const ys = ids.map((id) => positions[id].y);
+    const pad = 80;
+    const minX = Math.min(...xs) - pad, minY = Math.min(...ys) - pad;
+    const width = Math.max(...xs) - minX + pad, height = Math.max(...ys) - minY + pad;
+    const parts = [
+      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${minX} ${minY} ${width} ${height}" width="${Math.round(width)}" height="${Math.round(height)}" font-family="sans-serif">`,
+      `<rect x="${minX}" y="${minY}" width="${width}" height="${height}" fill="#ffffff"/>`,
+      `<defs><marker id="a" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker></defs>`,
+    ];
+    const byId = Object.fromEntries(current.nodes.map((n) => [n.id, n]));
+    for (const edge of current.edges) {
+      const a = positions[edge.from], b = positions[edge.to];
+      if (!a || !b) continue;
+      const arrow = edge.relation === "collaboratesWith" ? "" : ' marker-end="url(#a)"';
+      parts.push(`<line x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" stroke="${xml(edge.colour)}" stroke-width="1.5"${arrow}><title>${xml(pick(edge, "relation_label"))}</title></line>`);
+      parts.push(`<text x="${(a.x + b.x) / 2}" y="${(a.y + b.y) / 2}" font-size="10" fill="#57606a" text-anchor="middle">${xml(pick(edge, "relation_label"))}</text>`);
+    }
+    for (const id of ids) {
+      const n = byId[id];
+      if (!n) continue;
+      const p = positions[id];
+      const r = 14 + Math.min(n.duties, 12) * 1.4;
+      parts.push(`<circle cx="${p.x}" cy="${p.y}" r="${r}" fill="${xml(n.colour)}" stroke="#1f2328"/>`);
+      parts.push(`<text x="${p.x}" y="${p.y + r + 14}" font-size="13" text-anchor="middle" fill="#1f2328">${xml(pick(n))}</text>`);
+    }
+    parts.push("</svg>");
+    save(new Blob([parts.join("\n")], { type: "image/svg+xml" }), "aktorskarta.svg");
+  }
+
+  window.addEventListener("message", (ev) => {
+    if (ev.origin !== location.origin || !ev.data || typeof ev.data !== "object") return;
+    if (ev.data.type === "vgv-focus" && typeof ev.data.id === "string") {
+      toParent({ type: "vgv-focus-ack", id: ev.data.id });
+      focus(ev.data.id);
+    }
+  });
+
+  // for tests and the console: the drawn network and the focus function
+  window.vgvMap = { get network() { return network; }, focus: focus };
+
+  init().catch((error) => { $("status").textContent = String(error); });
+})();
