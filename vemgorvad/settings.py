@@ -61,6 +61,8 @@ FACT_PASSAGES = 5
 """Facts are drawn from the first this many passages (and from named entities)."""
 
 MAX_FACTS = 6
+MAX_FACTS_WITH_SIBLINGS = 12
+"""A list the documents state in one passage is shown whole, up to this many facts."""
 SUMMARY_FACTS = 2
 RETURNED_PASSAGES = 10
 

@@ -208,7 +208,31 @@ class Engine:
         if not scored:
             return []
         floor = scored[0][0] - settings.FACT_SCORE_SPREAD
-        return [item for item in scored if item[0] >= floor][: settings.MAX_FACTS]
+        shown = [item for item in scored if item[0] >= floor][: settings.MAX_FACTS]
+        return self._with_siblings(shown, scored)
+
+    def _with_siblings(
+        self, shown: list[tuple[float, Fact]], scored: list[tuple[float, Fact]]
+    ) -> list[tuple[float, Fact]]:
+        """Keep a list whole: a shown relationship brings the others its passage states
+        with the same subject and relation ("funds TRIS, MVU, Kvinnobyrå …")."""
+        taken = {fact.iri for _, fact in shown}
+        out: list[tuple[float, Fact]] = []
+        for score, fact in shown:
+            out.append((score, fact))
+            if fact.kind != "relationship":
+                continue
+            for other_score, other in scored:
+                if (
+                    other.iri not in taken
+                    and other.kind == "relationship"
+                    and other.passage_id == fact.passage_id
+                    and other.subject == fact.subject
+                    and other.relation == fact.relation
+                ):
+                    taken.add(other.iri)
+                    out.append((other_score, other))
+        return out[: settings.MAX_FACTS_WITH_SIBLINGS]
 
     def _citations(
         self, ranked: list[Scored], facts: list[tuple[float, Fact]], lang: str
