@@ -34,6 +34,7 @@ browser:
 
 test: install browser
 	$(BIN)/ruff check .
+	$(BIN)/mypy vemgorvad
 	$(BIN)/python -m pytest -p no:cacheprovider -q
 
 lint: install

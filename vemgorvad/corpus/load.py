@@ -82,7 +82,7 @@ def _read_pdf(path: Path) -> tuple[str, dict[str, str]]:
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
+        info: dict[str, object] = dict(reader.metadata or {})
     except (PdfReadError, ValueError, KeyError, OSError) as error:
         raise DocumentError(path, f"not a readable PDF ({error})") from error
     text = "\n\n".join(pages)

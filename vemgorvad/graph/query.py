@@ -79,7 +79,7 @@ class Fact:
         return self.entities
 
 
-def _local(iri: URIRef | str) -> str:
+def _local(iri: object) -> str:
     text = str(iri)
     for sep in ("#", "/"):
         if sep in text:
@@ -92,7 +92,7 @@ FACT_CLASSES = (VGV.Duty, VGV.Relationship, VGV.RegulationEvent, VGV.Assessment)
 RELATION_NAMES = {str(ORG.subOrganizationOf): "partOf", str(ORG.hasUnit): "hasUnit"}
 
 
-def relation_name(iri: URIRef | str) -> str:
+def relation_name(iri: object) -> str:
     """The short name of a relation property (``partOf`` for ``org:subOrganizationOf``)."""
     return RELATION_NAMES.get(str(iri), _local(iri))
 
@@ -174,17 +174,13 @@ class KnowledgeGraph:
             since = self._literal(node, VGV.since, None) or self._literal(node, VGV.date, None)
             laws = self._values(node, VGV.legalBasis)
             groups = self._values(node, VGV.targetGroup)
+            objects: tuple[str, ...] = ()
             if (node, RDF.type, VGV.Duty) in self.graph:
-                kind, subject, relation, objects = (
-                    "duty",
-                    str(self.graph.value(node, VGV.bearer)),
-                    "hasDuty",
-                    (),
-                )
+                kind, subject, relation = "duty", str(self.graph.value(node, VGV.bearer)), "hasDuty"
             elif (node, RDF.type, VGV.Assessment) in self.graph:
                 kind = "assessment"
                 subject = str(self.graph.value(node, VGV.assessor))
-                relation, objects = "assesses", ()
+                relation = "assesses"
             elif (node, RDF.type, VGV.Relationship) in self.graph:
                 kind = "relationship"
                 subject = str(self.graph.value(node, VGV.subject))
@@ -194,7 +190,6 @@ class KnowledgeGraph:
                 kind = "event"
                 subject = str(self.graph.value(node, VGV.regulation))
                 relation = _local(self.graph.value(node, VGV.eventKind) or "event")
-                objects = ()
                 laws = tuple(sorted({*laws, subject}))
             statement = self._literal(node, VGV.statement) or ""
             involved = frozenset({subject, *objects, *laws, *groups} & self.entities.keys())

@@ -470,7 +470,7 @@ def _counted_words(text: str) -> list[str]:
     masked = re.sub(r"\b(?:19|20)\d\d\b|\d+ kap\.|\d+ [a-z] ?§|\d+ §|^\d+\.", " ", text)
     tokens = understand.words(masked)
     numbers = set(understand.CUES["number_words"])
-    counted = []
+    counted: list[str] = []
     for position, token in enumerate(tokens):
         if _FIGURE.fullmatch(token) or token.casefold() in numbers:
             counted.extend(t.casefold() for t in tokens[position + 1 : position + 3])

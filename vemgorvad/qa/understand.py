@@ -49,7 +49,7 @@ def language(question: str) -> str:
     ('sv', 'en')
     """
     tokens = [token.casefold() for token in words(question)]
-    swedish = sum(token in CUES["language"]["sv"] for token in tokens)
+    swedish: float = sum(token in CUES["language"]["sv"] for token in tokens)
     english = sum(token in CUES["language"]["en"] for token in tokens)
     swedish += 0.5 * sum(any(c in token for c in "åäö") for token in tokens)
     return "en" if english > swedish else "sv"
