@@ -1,9 +1,9 @@
 """The answer engine: the one function every face calls.
 
-:meth:`Engine.ask` reads a question, retrieves from both sides — the graph's facts about
-what the question names, and passages by hybrid search — lets each side rank the other
-(a passage that is the source of a fact about a named entity moves up; a fact whose
-source passage ranks high comes first), explains links between named entities with graph
+:meth:`Engine.ask` reads a question, retrieves from both sides — the graph's facts and
+passages by hybrid search — and lets each side rank the other (a passage is as close to
+the question as the closest of its curated facts; a fact from a passage that ranks high,
+about an entity the question names, comes first), explains links between named entities with graph
 paths, and answers in the shape of ``shared/spec/answer-contract.md``. When neither side
 answers the question it abstains, in the question's language, and still lists the
 nearest passages for a person to judge.
@@ -168,17 +168,22 @@ class Engine:
         return scores
 
     def _rank_passages(
-        self, question: str, vector: np.ndarray, fact_scores: dict[str, float]
-    ) -> list[Scored]:  # fact_scores: fact IRI → cosine
+        self, question: str, vector: np.ndarray, similarity: dict[str, float]
+    ) -> list[Scored]:
         """Hybrid search in which a passage's curated facts are further views of it.
 
         A fact's statements (Swedish, English) and its quote are vectors of its source
         passage; the passage is as close to the question as the closest of them. So a
         long paragraph is found by the one sentence a fact was made of, and an English
         question by a fact's English statement.
+
+        Args:
+            question: the cleaned question.
+            vector: its embedding.
+            similarity: fact IRI → the question's cosine with that fact.
         """
         views: dict[str, float] = {}
-        for iri, score in fact_scores.items():
+        for iri, score in similarity.items():
             passage_id = self.graph.facts[iri].passage_id or ""
             score += settings.FACT_VIEW_OFFSET
             views[passage_id] = max(views.get(passage_id, -1.0), score)
