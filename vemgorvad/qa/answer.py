@@ -3,8 +3,8 @@
 :meth:`Engine.ask` reads a question, retrieves from both sides — the graph's facts and
 passages by hybrid search — and lets each side rank the other (a passage is as close to
 the question as the closest of its curated facts; a fact from a passage that ranks high,
-about an entity the question names, comes first), explains links between named entities with graph
-paths, and answers in the shape of ``shared/spec/answer-contract.md``. When neither side
+about an entity the question names, comes first), explains links between named entities
+with graph paths, and answers in the shape of ``shared/spec/answer-contract.md``. When neither side
 answers the question it abstains, in the question's language, and still lists the
 nearest passages for a person to judge.
 """
