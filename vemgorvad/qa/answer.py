@@ -281,15 +281,29 @@ class Engine:
 
     def ask(self, question: str) -> dict[str, Any]:
         """Answer a question in the answer contract's JSON shape (a dict)."""
+        return self.ask_many([question])[0]
+
+    def ask_many(self, questions: list[str]) -> list[dict[str, Any]]:
+        """Answer several questions, embedding them in one pass (for a busy server)."""
         started = time.perf_counter()
-        text = clean_question(question)
+        texts = [clean_question(q) for q in questions]
+        wanted = [i for i, text in enumerate(texts) if understand.words(text)]
+        vectors = self.embedder.encode_queries([texts[i] for i in wanted]) if wanted else []
+        by_index = dict(zip(wanted, vectors, strict=True))
+        return [
+            self._answer(question, text, by_index.get(i), started)
+            for i, (question, text) in enumerate(zip(questions, texts, strict=True))
+        ]
+
+    def _answer(
+        self, question: str, text: str, vector: np.ndarray | None, started: float
+    ) -> dict[str, Any]:
         lang = understand.language(text) if text else "sv"
         words = TEXTS[lang]
-        if not understand.words(text):
+        if vector is None:
             return _answer(question, False, words["empty"], [], [], [], lang, "empty", 0.0)
         kind = understand.kind(text)
         mentions = self.matcher.find(text)
-        vector = self.embedder.encode_queries([text])[0]
         mentions += self._semantic_mentions(vector, mentions)
         similarity = self._fact_similarity(vector)
         fact_scores = self._score_facts(similarity, mentions)

@@ -63,6 +63,8 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = map_view.STATIC_DIR
 
 ASK_CONCURRENCY = 2
+ASK_BATCH = 8
+"""Questions arriving together are answered as one batch of at most this many."""
 """Questions answered at once: one per core; the rest wait in the queue."""
 
 LIGHT_CONCURRENCY = 8
@@ -192,10 +194,16 @@ def build_app(engine: Any) -> gr.Blocks:
             render_passages(answer, lang),
         )
 
-    def ask(question: str, language: str = "Svenska") -> tuple[str, str, str, str, dict[str, Any]]:
-        """Answer a question; ``language`` only chooses the labels around the answer."""
-        answer = engine.ask(question or "")
-        return (*render_answer(answer, lang_code(language)), answer)
+    def ask(questions: list[str], languages: list[str]) -> tuple[list[Any], ...]:
+        """Answer a batch of questions (Gradio gathers concurrent ones, up to
+        ``ASK_BATCH``, so the model embeds them in one pass); ``language`` only chooses
+        the labels around each answer."""
+        answers = engine.ask_many([q or "" for q in questions])
+        rows = [
+            (*render_answer(answer, lang_code(language or "Svenska")), answer)
+            for answer, language in zip(answers, languages, strict=True)
+        ]
+        return tuple(list(column) for column in zip(*rows, strict=True))
 
     def check(text: str, upload: str | None, base: str, language: str) -> str:
         from vemgorvad.corpus.load import DocumentError
@@ -330,6 +338,8 @@ def build_app(engine: Any) -> gr.Blocks:
             api_name="ask",
             concurrency_limit=ASK_CONCURRENCY,
             concurrency_id="engine",
+            batch=True,
+            max_batch_size=ASK_BATCH,
         )
         question.submit(
             ask,
@@ -338,6 +348,8 @@ def build_app(engine: Any) -> gr.Blocks:
             api_visibility="private",
             concurrency_limit=ASK_CONCURRENCY,
             concurrency_id="engine",
+            batch=True,
+            max_batch_size=ASK_BATCH,
         )
         examples.click(
             lambda index, language: (
@@ -354,6 +366,8 @@ def build_app(engine: Any) -> gr.Blocks:
             api_visibility="private",
             concurrency_limit=ASK_CONCURRENCY,
             concurrency_id="engine",
+            batch=True,
+            max_batch_size=ASK_BATCH,
         )
         refs_button.click(
             check,
