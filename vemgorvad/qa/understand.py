@@ -180,6 +180,10 @@ class EntityMatcher:
                 )
                 folded = tuple(tokens if exact else (t.casefold() for t in tokens))
                 self.aliases.append(_Alias(entity, folded, exact, self._informativeness(folded)))
+        self._curated_tokens = sorted(
+            {t.casefold() for a in self.aliases if not a.entity.extracted for t in a.tokens}
+        )
+        """Every word of a curated entity's labels: what "names a law we know" means."""
         self._by_first: dict[str, list[_Alias]] = {}
         for alias in self.aliases:
             self._by_first.setdefault(alias.tokens[0][:3].casefold(), []).append(alias)
@@ -222,19 +226,17 @@ class EntityMatcher:
         A law the corpus only cites (an extracted node) counts as unknown: the documents
         cannot say what it says. Generic words ("lagen", "konventionen") name no law.
         """
-        known = [
-            token for alias in self.aliases if not alias.entity.extracted for token in alias.tokens
-        ]
+        known = self._curated_tokens
         out = []
         for token in words(question):
             folded = token.casefold()
             match = re.search(CUES["law_word"], folded)
             if not match or match.start() < 4:
                 continue  # no law word, or a generic one ("lagen", "lagar")
-            if any(token_match(folded, k.casefold()) >= 0.9 for k in known):
+            if any(token_match(folded, k) >= 0.9 for k in known):
                 continue
             stem = folded[: match.start()] + folded[match.start() : match.start() + 3]
-            if any(k.casefold().startswith(stem) for k in known):
+            if any(k.startswith(stem) for k in known):
                 continue  # "sexualbrottslagen" for "sexualbrottslagstiftningen"
             out.append(token)
         return out
