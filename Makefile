@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install build lint clean browser
+.PHONY: run test install build lint clean browser screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,6 +36,9 @@ test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy vemgorvad
 	$(BIN)/python -m pytest -p no:cacheprovider -q
+
+screenshots: install browser  # refresh docs/screenshots/ from the browser tests
+	VEMGORVAD_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -p no:cacheprovider -q tests/ui/test_browser.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,12 @@ pytestmark = [
     pytest.mark.skipif(not has_chromium(), reason="Chromium is missing: `make browser`"),
 ]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(
+    os.environ.get("VEMGORVAD_SCREENSHOTS")
+    or Path(tempfile.gettempdir()) / "vemgorvad-screenshots"
+)
+"""Where each view's screenshot goes: a temporary folder, so a test run leaves the tree
+clean; ``make screenshots`` points it at docs/screenshots/ to refresh the README's."""
 ANSWER_TIMEOUT = 120_000  # ms; the first question also warms the model up
 ACTOR = "https://w3id.org/vemgorvad/id/actor/"
 
