@@ -331,26 +331,18 @@ def build_app(engine: Any) -> gr.Blocks:
 
         # --- events ---------------------------------------------------------------------
         answer_outputs = [summary, facts, paths, passages, raw]
-        button.click(
-            ask,
-            inputs=[question, language],
-            outputs=answer_outputs,
-            api_name="ask",
-            concurrency_limit=ASK_CONCURRENCY,
-            concurrency_id="engine",
-            batch=True,
-            max_batch_size=ASK_BATCH,
-        )
-        question.submit(
-            ask,
-            inputs=[question, language],
-            outputs=answer_outputs,
-            api_visibility="private",
-            concurrency_limit=ASK_CONCURRENCY,
-            concurrency_id="engine",
-            batch=True,
-            max_batch_size=ASK_BATCH,
-        )
+        # Every way of asking shares one queue: batched, two batches at a time.
+        answering: dict[str, Any] = {
+            "fn": ask,
+            "inputs": [question, language],
+            "outputs": answer_outputs,
+            "concurrency_limit": ASK_CONCURRENCY,
+            "concurrency_id": "engine",
+            "batch": True,
+            "max_batch_size": ASK_BATCH,
+        }
+        button.click(**answering, api_name="ask")
+        question.submit(**answering, api_visibility="private")
         examples.click(
             lambda index, language: (
                 EXAMPLES[lang_code(language)][index] if index is not None else ""
@@ -359,16 +351,7 @@ def build_app(engine: Any) -> gr.Blocks:
             outputs=question,
             api_visibility="private",
             concurrency_limit=LIGHT_CONCURRENCY,
-        ).then(
-            ask,
-            inputs=[question, language],
-            outputs=answer_outputs,
-            api_visibility="private",
-            concurrency_limit=ASK_CONCURRENCY,
-            concurrency_id="engine",
-            batch=True,
-            max_batch_size=ASK_BATCH,
-        )
+        ).then(**answering, api_visibility="private")
         refs_button.click(
             check,
             inputs=[refs_text, refs_file, refs_base, language],
