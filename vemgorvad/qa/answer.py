@@ -291,11 +291,11 @@ class Engine:
         vectors = self.embedder.encode_queries([texts[i] for i in wanted]) if wanted else []
         by_index = dict(zip(wanted, vectors, strict=True))
         return [
-            self._answer(question, text, by_index.get(i), started)
+            self._answer_one(question, text, by_index.get(i), started)
             for i, (question, text) in enumerate(zip(questions, texts, strict=True))
         ]
 
-    def _answer(
+    def _answer_one(
         self, question: str, text: str, vector: np.ndarray | None, started: float
     ) -> dict[str, Any]:
         lang = understand.language(text) if text else "sv"
