@@ -139,7 +139,7 @@ class KnowledgeGraph:
 
     def _read_entities(self) -> None:
         for cls, kind in ENTITY_CLASSES.items():
-            for node in set(self.graph.subjects(RDF.type, cls)):
+            for node in sorted(set(self.graph.subjects(RDF.type, cls)), key=str):
                 if not isinstance(node, URIRef) or str(node) in self.entities:
                     continue
                 label = self._literal(node, SKOS.prefLabel) or _local(node)
