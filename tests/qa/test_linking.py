@@ -6,10 +6,29 @@ as much as it is specific (rarely named in the documents). These run on the real
 
 from __future__ import annotations
 
+import doctest
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from vemgorvad.qa import understand
+
+
+@pytest.mark.parametrize("module", [understand])
+def test_module_doctests(module) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_an_english_label_is_matched_without_its_acronym(engine):
+    found = {
+        m.entity.label
+        for m in engine.matcher.find("What does the National Operations Department do?")
+    }
+    assert "Nationella operativa avdelningen (NOA)" in found
 
 
 def test_the_graph_reads_its_entities_in_the_same_order_in_every_process(built):

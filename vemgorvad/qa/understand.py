@@ -168,6 +168,8 @@ class EntityMatcher:
             labels = {entity.label, *entity.alt_labels}
             if entity.label_en:
                 labels.add(entity.label_en)
+            # "National Operations Department (NOA)" is also named without its acronym
+            labels |= {_without_parenthesis(label) for label in labels}
             for label in labels:
                 tokens = words(label)
                 if not tokens:
@@ -303,6 +305,17 @@ def _by_prefix(vocabulary: frozenset[str]) -> dict[str, list[str]]:
 
 def _stem_match(a: str, b: str) -> bool:
     return token_match(a, b) >= 0.7 or token_match(b, a) >= 0.9
+
+
+def _without_parenthesis(label: str) -> str:
+    """A label without a trailing parenthesis ("Nationella operativa avdelningen (NOA)").
+
+    >>> _without_parenthesis("National Operations Department (NOA)")
+    'National Operations Department'
+    >>> _without_parenthesis("(NOA)")
+    '(NOA)'
+    """
+    return re.sub(r"\s*\([^()]*\)\s*$", "", label).strip() or label
 
 
 def _prefer_longest(mentions: list[Mention]) -> list[Mention]:
