@@ -7,17 +7,20 @@ as much as it is specific (rarely named in the documents). These run on the real
 from __future__ import annotations
 
 import doctest
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from vemgorvad.qa import understand
+from vemgorvad.qa import answer, understand
+from vemgorvad.vocab import ACTOR
 
 
-@pytest.mark.parametrize("module", [understand])
+@pytest.mark.parametrize("module", [answer, understand])
 def test_module_doctests(module) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
@@ -29,6 +32,47 @@ def test_an_english_label_is_matched_without_its_acronym(engine):
         for m in engine.matcher.find("What does the National Operations Department do?")
     }
     assert "Nationella operativa avdelningen (NOA)" in found
+
+
+def test_a_rarely_named_actor_is_more_specific_than_a_common_one(engine):
+    rare = engine._specificity[str(ACTOR["civilsamhallet"])]
+    common = engine._specificity[str(ACTOR["socialtjansten"])]
+    assert 0.0 < common < rare <= 1.0
+
+
+def test_a_fact_involves_the_entities_its_words_name(engine):
+    widened = 0
+    for fact in engine._facts:
+        involved = engine._fact_entities[fact.iri]
+        assert fact.entities <= involved
+        named = {m.entity.iri for m in engine.matcher.find(f"{fact.statement} {fact.quote}")}
+        assert involved - fact.entities <= named
+        widened += involved != fact.entities
+    assert widened > len(engine._facts) // 4
+
+
+def test_naming_a_rare_actor_brings_its_fact_up(engine):
+    # The memo says civil society cannot replace the social services; the question names
+    # civil society by an alternative label, and the fact's passage must be among the first.
+    result = engine.ask("Kan frivilligorganisationer ersätta socialtjänsten när det gäller offren?")
+    first = [p["text"] for p in result["passages"][:5]]
+    assert any("civilsamhällets uppdrag inte kan ersätta" in text for text in first)
+
+
+def test_entity_matches_are_cached_beside_the_build(engine, built, tmp_path, monkeypatch):
+    cache = tmp_path / "qa-vectors.npz"
+    shutil.copy(built / "qa-vectors.npz", cache)
+    first = answer.Engine(engine.graph, engine.index, engine.embedder, cache=cache)
+    stored = json.loads((tmp_path / "qa-entities.json").read_text(encoding="utf-8"))
+    assert stored["named"]["passages"]
+
+    def must_not_match(self, text):
+        raise AssertionError("matched again though the cache holds the same texts")
+
+    monkeypatch.setattr(answer.Engine, "_named_in", must_not_match)
+    second = answer.Engine(engine.graph, engine.index, engine.embedder, cache=cache)
+    assert second._specificity == first._specificity
+    assert second._fact_entities == first._fact_entities
 
 
 def test_the_graph_reads_its_entities_in_the_same_order_in_every_process(built):

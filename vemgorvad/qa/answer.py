@@ -12,10 +12,13 @@ nearest passages for a person to judge.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import math
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,6 +114,23 @@ class Engine:
         self._entity_vectors = vectors[: len(texts)]
         n = len(self._facts)
         self._fact_vectors = vectors[len(texts) :].reshape(3, n, -1) if n else None
+        named = _cached_named(
+            self._named_in,
+            {p.id: p.text for p in index.passages},
+            {f.iri: f"{f.statement} {f.quote}" for f in self._facts},
+            [(e.iri, e.label, e.label_en, *e.alt_labels) for e in graph.entities.values()],
+            cache.with_name("qa-entities.json") if cache else None,
+        )
+        self._specificity = _specificity(named["passages"], len(index.passages))
+        self._fact_entities = {
+            f.iri: f.entities | frozenset(named["facts"][f.iri]) for f in self._facts
+        }
+
+    def _named_in(self, text: str) -> list[str]:
+        """The entities a text names by a label, as the matcher finds them in questions."""
+        return sorted(
+            m.entity.iri for m in self.matcher.find(text) if m.weight >= settings.NAMED_MIN_WEIGHT
+        )
 
     def _sentence(self, fact: Fact, lang: str) -> str:
         """A fact as one sentence: its subject's name and its statement, in a language."""
@@ -159,31 +179,39 @@ class Engine:
     def _score_facts(
         self, similarity: dict[str, float], mentions: list[Mention]
     ) -> dict[str, float]:
-        """Every fact's score: its similarity plus the weight of the named entities in it."""
-        weights = {m.entity.iri: m.weight for m in mentions}
+        """Every fact's score: its similarity plus the weight of the named entities in it.
+
+        A fact involves the entities it links and those its words name. A named entity
+        weighs as well as it was matched, times how specific it is: naming a rare actor
+        ("ideella organisationer") picks out its facts, naming "Sverige" hardly any.
+        """
+        weights = {
+            m.entity.iri: m.weight * self._specificity.get(m.entity.iri, 1.0) for m in mentions
+        }
         scores = {}
         for iri, sim in similarity.items():
-            named = sum(weights.get(e, 0.0) for e in self.graph.facts[iri].entities)
+            named = sum(weights.get(e, 0.0) for e in self._fact_entities[iri])
             scores[iri] = sim + settings.FACT_ENTITY_WEIGHT * min(named, 1.5)
         return scores
 
     def _rank_passages(
-        self, question: str, vector: np.ndarray, similarity: dict[str, float]
+        self, question: str, vector: np.ndarray, fact_scores: dict[str, float]
     ) -> list[Scored]:
         """Hybrid search in which a passage's curated facts are further views of it.
 
         A fact's statements (Swedish, English) and its quote are vectors of its source
-        passage; the passage is as close to the question as the closest of them. So a
-        long paragraph is found by the one sentence a fact was made of, and an English
-        question by a fact's English statement.
+        passage; the passage is as close to the question as the closest of them, counting
+        the entities the question names in the fact. So a long paragraph is found by the
+        one sentence a fact was made of, an English question by a fact's English
+        statement, and a paraphrase by the actors it names.
 
         Args:
             question: the cleaned question.
             vector: its embedding.
-            similarity: fact IRI → the question's cosine with that fact.
+            fact_scores: fact IRI → the fact's score (:meth:`_score_facts`).
         """
         views: dict[str, float] = {}
-        for iri, score in similarity.items():
+        for iri, score in fact_scores.items():
             passage_id = self.graph.facts[iri].passage_id or ""
             score += settings.FACT_VIEW_OFFSET
             views[passage_id] = max(views.get(passage_id, -1.0), score)
@@ -307,7 +335,7 @@ class Engine:
         mentions += self._semantic_mentions(vector, mentions)
         similarity = self._fact_similarity(vector)
         fact_scores = self._score_facts(similarity, mentions)
-        ranked = self._rank_passages(text, vector, similarity)
+        ranked = self._rank_passages(text, vector, fact_scores)
         passages = [self._passage(s) for s in ranked[: settings.RETURNED_PASSAGES]]
 
         reason = self._abstain_reason(text, lang, ranked, mentions)
@@ -471,6 +499,59 @@ def _cached_vectors(embedder: Any, texts: list[str], cache: Path | None) -> np.n
         except OSError:
             logger.warning("could not write cache %s", cache)
     return np.asarray(vectors, dtype=np.float32)
+
+
+def _cached_named(
+    named_in: Callable[[str], list[str]],
+    passages: dict[str, str],
+    facts: dict[str, str],
+    labels: list[tuple[str | None, ...]],
+    cache: Path | None,
+) -> dict[str, dict[str, list[str]]]:
+    """The entities each passage and each fact's words name, kept beside the build.
+
+    Matching every passage takes a second or two; the cache is keyed by the texts, the
+    labels and the matcher's code, so any change to them matches afresh.
+    """
+    source = Path(understand.__file__).read_bytes()
+    key = hashlib.sha256(
+        json.dumps([passages, facts, labels], ensure_ascii=False).encode() + source
+    ).hexdigest()
+    if cache is not None and cache.exists():
+        try:
+            stored = json.loads(cache.read_text(encoding="utf-8"))
+            if stored.get("key") == key:
+                return stored["named"]
+        except (OSError, ValueError, AttributeError):
+            logger.warning("ignoring unreadable cache %s", cache)
+    named = {
+        "passages": {pid: named_in(text) for pid, text in passages.items()},
+        "facts": {iri: named_in(text) for iri, text in facts.items()},
+    }
+    if cache is not None:
+        try:
+            temporary = cache.with_suffix(".tmp")
+            temporary.write_text(json.dumps({"key": key, "named": named}), encoding="utf-8")
+            temporary.replace(cache)
+        except OSError:
+            logger.warning("could not write cache %s", cache)
+    return named
+
+
+def _specificity(named: dict[str, list[str]], passages: int) -> dict[str, float]:
+    """How much naming an entity narrows the documents down: 1 for an entity that no
+    passage names, towards 0 for one that every passage names (idf over the passages,
+    scaled to [0, 1]).
+
+    >>> {iri: round(s, 3) for iri, s in _specificity({"p1": ["a", "b"], "p2": ["a"]}, 3).items()}
+    {'a': 0.208, 'b': 0.5}
+    """
+    counts: dict[str, int] = {}
+    for iris in named.values():
+        for iri in iris:
+            counts[iri] = counts.get(iri, 0) + 1
+    n = passages + 1
+    return {iri: math.log(n / (count + 1)) / math.log(n) for iri, count in sorted(counts.items())}
 
 
 def _describe(entity: Entity) -> str:
