@@ -88,3 +88,17 @@ def test_a_corpus_without_any_term_still_answers(tmp_path):
         assert empty.coverage("människohandel") == 0.0
         empty.save(tmp_path / f"bm25-{len(texts)}")
         assert LexicalIndex.load(tmp_path / f"bm25-{len(texts)}").size == len(texts)
+
+
+def test_an_english_index_stems_and_drops_english_stopwords():
+    index = LexicalIndex.build(
+        [
+            "The Social Welfare Committee funds TRIS through association grants",
+            "The Police Authority investigates crimes and cooperates with social services",
+        ],
+        language="en",
+    )
+    scores = index.scores("Which organisations are funded by association grants?")
+    assert scores[0] > 0 and scores[1] == 0
+    assert index.scores("which of the").tolist() == [0.0, 0.0]
+    assert index.coverage("investigating crime") == 1.0

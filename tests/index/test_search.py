@@ -100,6 +100,16 @@ def test_an_english_question_leans_on_the_dense_side(index):
     assert hybrid[0].passage_id == dense[0].passage_id
 
 
+def test_a_further_ranking_is_fused_in_by_its_weight(index, corpus_passages):
+    query = "Vilket ansvar har socialtjänsten för offer för människohandel?"
+    plain = [hit.passage_id for hit in index.search(query, k=30)]
+    outsider = plain[-1]
+    lifted = index.search(query, k=30, rankings=[(["no such passage", outsider], 3.0)])
+    assert lifted[0].passage_id == outsider
+    light = index.search(query, k=30, rankings=[([outsider], 0.0)])
+    assert [hit.passage_id for hit in light] == plain
+
+
 def test_odd_requests(index):
     assert index.search("   ", k=5) == []
     assert index.search("socialtjänst", k=0) == []

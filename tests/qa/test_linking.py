@@ -96,3 +96,21 @@ def test_the_graph_reads_its_entities_in_the_same_order_in_every_process(built):
         )
         orders.add(done.stdout)
     assert len(orders) == 1
+
+
+def test_an_english_question_has_a_lexical_side_in_the_facts_english_sentences(engine):
+    ranking = engine._english_ranking("association grants")
+    assert "föreningsbidrag" in engine.passages[ranking[0]].text
+
+
+def test_english_words_of_a_fact_lift_its_passage(engine, monkeypatch):
+    question = "Who gets association grants from the social welfare committee?"
+
+    def rank() -> int:
+        texts = [p["text"] for p in engine.ask(question)["passages"]]
+        found = (i for i, text in enumerate(texts, start=1) if "föreningsbidrag" in text)
+        return next(found, len(texts) + 1)
+
+    with_english = rank()
+    monkeypatch.setattr(answer.Engine, "_english_ranking", lambda self, question: [])
+    assert with_english <= 3 and with_english < rank()

@@ -222,6 +222,43 @@ def _is_word_form(word: str) -> bool:
     return bool(simplemma.is_known(word, lang=LANGUAGE))
 
 
+class EnglishAnalyzer:
+    """Words → Snowball stems (PyStemmer), for BM25 on English text.
+
+    The corpus is Swedish; the graph's English sentences (one per curated fact) give an
+    English question words to match, so it need not lean on embeddings alone.
+
+    >>> EnglishAnalyzer().terms("Which organisations does the committee support financially?")
+    ['organis', 'committe', 'support', 'financi']
+    """
+
+    split_compounds = False
+
+    def __init__(self) -> None:
+        import Stemmer
+        from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+        self.stopwords = frozenset(STOPWORDS_EN_PLUS)  # NLTK's English list
+        self.corpus_lemmas: set[str] = set()
+        self._stemmer = Stemmer.Stemmer("english")
+
+    def words(self, text: str) -> list[str]:
+        """Lower-cased word tokens that are not stopwords."""
+        return [
+            word
+            for word in _WORD.findall(text.lower())
+            if word not in self.stopwords and (len(word) > 1 or word.isdigit())
+        ]
+
+    def lemmas(self, text: str) -> list[str]:
+        """The stems of the text's non-stopwords, in order."""
+        return list(self._stemmer.stemWords(self.words(text)))
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms: the stems."""
+        return self.lemmas(text)
+
+
 class LexicalIndex:
     """BM25 over a fixed list of texts, scored for all of them at once.
 
@@ -230,7 +267,9 @@ class LexicalIndex:
         size: the number of indexed texts.
     """
 
-    def __init__(self, analyzer: SwedishAnalyzer, retriever: Any | None, size: int) -> None:
+    def __init__(
+        self, analyzer: SwedishAnalyzer | EnglishAnalyzer, retriever: Any | None, size: int
+    ) -> None:
         """Wrap a bm25s retriever (None when no text has a single term)."""
         self.analyzer = analyzer
         self._retriever = retriever
@@ -238,27 +277,36 @@ class LexicalIndex:
         self._vocabulary: dict[str, int] = retriever.vocab_dict if retriever is not None else {}
 
     @classmethod
-    def build(cls, texts: Sequence[str], split_compounds: bool = True) -> LexicalIndex:
+    def build(
+        cls, texts: Sequence[str], split_compounds: bool = True, language: str = LANGUAGE
+    ) -> LexicalIndex:
         """Analyse and index texts.
 
         Args:
             texts: the texts, in the order their scores are reported.
-            split_compounds: whether to add compound parts (on by default).
+            split_compounds: whether to add compound parts (on by default; Swedish).
+            language: ``sv`` (the corpus; lemmas and compounds) or ``en`` (stems; an
+                English index is built where it is used, not saved).
 
         Returns:
             The index.
         """
         bm25s = _bm25s()
-        analyzer = SwedishAnalyzer(split_compounds=split_compounds)
-        lemmatised = [analyzer.lemmas(text) for text in texts]
-        analyzer.corpus_lemmas = {lemma for lemmas in lemmatised for lemma in lemmas}
-        if split_compounds:
-            documents = [
-                [term for lemma in lemmas for term in (lemma, *analyzer.parts(lemma))]
-                for lemmas in lemmatised
-            ]
+        analyzer: SwedishAnalyzer | EnglishAnalyzer
+        if language == "en":
+            analyzer = EnglishAnalyzer()
+            documents = [analyzer.terms(text) for text in texts]
         else:
-            documents = lemmatised
+            swedish = analyzer = SwedishAnalyzer(split_compounds=split_compounds)
+            lemmatised = [swedish.lemmas(text) for text in texts]
+            swedish.corpus_lemmas = {lemma for lemmas in lemmatised for lemma in lemmas}
+            if split_compounds:
+                documents = [
+                    [term for lemma in lemmas for term in (lemma, *swedish.parts(lemma))]
+                    for lemmas in lemmatised
+                ]
+            else:
+                documents = lemmatised
         if not any(documents):  # bm25s cannot index a corpus without terms
             return cls(analyzer, None, len(texts))
         retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B, method=BM25_METHOD)

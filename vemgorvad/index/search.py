@@ -284,7 +284,7 @@ class PassageIndex:
     def warm_up(self) -> None:
         """Load the lemmatiser's dictionary and run the model once, so the first query is fast."""
         dictionary_lemmas()
-        self._lexical.analyzer.lemma("socialtjänsten")
+        self._lexical.analyzer.lemmas("socialtjänsten")
         self.embedder.encode_queries(["uppvärmning"])
 
     def _write(self) -> None:
@@ -318,6 +318,7 @@ class PassageIndex:
         *,
         query_vector: np.ndarray | None = None,
         views: Mapping[str, float] | None = None,
+        rankings: Sequence[tuple[Sequence[str], float]] = (),
     ) -> list[Hit]:
         """The passages that best answer a query.
 
@@ -331,6 +332,10 @@ class PassageIndex:
                 passage (a paraphrase, a sentence of it); a passage's dense similarity is
                 the best of its own and these — multi-vector retrieval, with the other
                 vectors kept by the caller.
+            rankings: further rankings of passage ids, best first, each with its weight
+                in the fusion (``hybrid`` mode): what the caller found by other means,
+                such as words of an English question in the English sentences of a
+                passage's facts. Unknown ids are skipped.
 
         Returns:
             Up to ``k`` hits, best first.
@@ -355,7 +360,7 @@ class PassageIndex:
                 Hit(self.passages[r].id, float(cosines[r]), rank, float(cosines[r]), None)
                 for rank, r in enumerate(rows, start=1)
             ]
-        return self._hybrid_hits(query, query_vector, k, cosines)
+        return self._hybrid_hits(query, query_vector, k, cosines, rankings)
 
     def _cosines(self, query_vector: np.ndarray, views: Mapping[str, float]) -> np.ndarray:
         """Every passage's dense similarity, raised where another view of it is closer."""
@@ -423,6 +428,7 @@ class PassageIndex:
         query_vector: np.ndarray,
         k: int,
         cosines: np.ndarray | None = None,
+        rankings: Sequence[tuple[Sequence[str], float]] = (),
     ) -> list[Hit]:
         depth = max(k, settings.FUSION_DEPTH)
         if cosines is None:
@@ -433,10 +439,15 @@ class PassageIndex:
         lexical_scores = self._lexical.scores(query)
         lexical_rows = _top_rows(lexical_scores, depth)
         lexical_weight = settings.FUSION_LEXICAL_WEIGHT * self.coverage(query)
+        further = [
+            ([self._row[pid] for pid in ids[:depth] if pid in self._row], weight)
+            for ids, weight in rankings
+        ]
         fused = reciprocal_rank_fusion(
             [
                 (dense_rows, settings.FUSION_DENSE_WEIGHT),
                 ([int(r) for r in lexical_rows], lexical_weight),
+                *further,
             ],
             settings.FUSION_RRF_K,
         )
@@ -454,7 +465,9 @@ class PassageIndex:
                 float(cosine),
                 float(lexical_scores[row]),
             )
-            for rank, ((row, score), cosine) in enumerate(zip(top, similarity, strict=True), start=1)
+            for rank, ((row, score), cosine) in enumerate(
+                zip(top, similarity, strict=True), start=1
+            )
         ]
 
 

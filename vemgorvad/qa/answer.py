@@ -27,6 +27,7 @@ import numpy as np
 
 from vemgorvad import settings
 from vemgorvad.graph.query import Entity, Fact, KnowledgeGraph
+from vemgorvad.index.lexical import LexicalIndex
 from vemgorvad.qa import understand
 from vemgorvad.qa.understand import EntityMatcher, Mention
 
@@ -121,6 +122,9 @@ class Engine:
             [(e.iri, e.label, e.label_en, *e.alt_labels) for e in graph.entities.values()],
             cache.with_name("qa-entities.json") if cache else None,
         )
+        self._english = LexicalIndex.build(
+            [self._sentence(f, "en") for f in self._facts], language="en"
+        )
         self._specificity = _specificity(named["passages"], len(index.passages))
         self._fact_entities = {
             f.iri: f.entities | frozenset(named["facts"][f.iri]) for f in self._facts
@@ -195,7 +199,7 @@ class Engine:
         return scores
 
     def _rank_passages(
-        self, question: str, vector: np.ndarray, fact_scores: dict[str, float]
+        self, question: str, vector: np.ndarray, fact_scores: dict[str, float], lang: str
     ) -> list[Scored]:
         """Hybrid search in which a passage's curated facts are further views of it.
 
@@ -205,20 +209,41 @@ class Engine:
         one sentence a fact was made of, an English question by a fact's English
         statement, and a paraphrase by the actors it names.
 
+        An English question also gets a lexical side of its own: BM25 over the facts'
+        English sentences ranks their passages, weighted by the share of the question the
+        Swedish BM25 cannot read (so the two lexical sides share one weight).
+
         Args:
             question: the cleaned question.
             vector: its embedding.
             fact_scores: fact IRI → the fact's score (:meth:`_score_facts`).
+            lang: the question's language.
         """
         views: dict[str, float] = {}
         for iri, score in fact_scores.items():
             passage_id = self.graph.facts[iri].passage_id or ""
             score += settings.FACT_VIEW_OFFSET
             views[passage_id] = max(views.get(passage_id, -1.0), score)
+        rankings = []
+        if lang == "en" and settings.ENGLISH_LEXICAL:
+            weight = settings.FUSION_LEXICAL_WEIGHT * (1.0 - self.index.coverage(question))
+            rankings.append((self._english_ranking(question), weight))
         hits = self.index.search(
-            question, k=settings.CANDIDATES, query_vector=vector, views=views or None
+            question,
+            k=settings.CANDIDATES,
+            query_vector=vector,
+            views=views or None,
+            rankings=rankings,
         )
         return [Scored(hit.passage_id, hit.score, hit.dense) for hit in hits]
+
+    def _english_ranking(self, question: str) -> list[str]:
+        """Passage ids by the best BM25 score of their facts' English sentences."""
+        best: dict[str, float] = {}
+        for fact, score in zip(self._facts, self._english.scores(question), strict=True):
+            if score > best.get(fact.passage_id or "", 0.0):
+                best[fact.passage_id or ""] = float(score)
+        return sorted(best, key=lambda pid: (-best[pid], pid))
 
     def _rank_facts(
         self, ranked: list[Scored], fact_scores: dict[str, float], kind: str
@@ -335,7 +360,7 @@ class Engine:
         mentions += self._semantic_mentions(vector, mentions)
         similarity = self._fact_similarity(vector)
         fact_scores = self._score_facts(similarity, mentions)
-        ranked = self._rank_passages(text, vector, fact_scores)
+        ranked = self._rank_passages(text, vector, fact_scores, lang)
         passages = [self._passage(s) for s in ranked[: settings.RETURNED_PASSAGES]]
 
         reason = self._abstain_reason(text, lang, ranked, mentions)
