@@ -405,3 +405,17 @@ def test_a_login_guards_the_map_routes_too(engine, tmp_path):
         )
         assert client.post("/login", data={"username": "anna", "password": "hemligt"}).is_success
         assert client.get("/vgv/api/map").status_code == 200
+
+
+def test_fact_cards_read_in_the_page_language(engine, kg):
+    from html import escape
+
+    from vemgorvad.ui.views.ask import render_facts
+
+    answer = engine.ask("Vem samordnar regionkoordinatorerna?")
+    fact = next(f for f in answer["facts"] if f.get("statement_en"))
+    english, swedish = render_facts(answer, "en", kg), render_facts(answer, "sv", kg)
+    assert escape(fact["statement_en"], quote=True) in english
+    assert escape(fact["statement"], quote=True) in swedish
+    assert escape(fact["statement"], quote=True) not in english
+    assert fact["actor"]["label_en"] and escape(fact["actor"]["label_en"]) in english

@@ -48,6 +48,8 @@ class Entity:
     def ref(self) -> dict[str, object]:
         """The entity as the answer contract shows it."""
         out: dict[str, object] = {"id": self.iri, "label": self.label}
+        if self.label_en:
+            out["label_en"] = self.label_en
         if self.kind != "group":
             out["alt_labels"] = list(self.alt_labels)
         if self.citation:

@@ -465,6 +465,7 @@ class Engine:
             "actor": actor,
             "relation": fact.relation,
             "statement": fact.statement,
+            "statement_en": fact.statement_en,
             "object": objects[0] if objects else None,
             "laws": laws,
             "target_groups": [r for r in (self._ref(i) for i in fact.groups) if r],

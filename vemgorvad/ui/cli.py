@@ -109,10 +109,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
         _print_json(answer)
         return 0
     print(answer["summary"])
+    english = answer.get("language") == "en"
+
+    def name(item: dict, key: str = "label") -> str:
+        return str((english and item.get(f"{key}_en")) or item.get(key) or "")
+
     for fact in answer["facts"]:
-        actor = (fact.get("actor") or {}).get("label", "")
+        actor = name(fact.get("actor") or {})
         laws = ", ".join(law["label"] for law in fact["laws"])
-        print(f"  • {actor} {fact['statement']}" + (f" [{laws}]" if laws else ""))
+        print(f"  • {actor} {name(fact, 'statement')}" + (f" [{laws}]" if laws else ""))
         print(f"    «{fact['source']['quote']}» ({fact['source']['passage_id']})")
     for path in answer["paths"]:
         print("  ↔ " + " ".join(s.get("label") or f"-{s.get('relation')}->" for s in path))

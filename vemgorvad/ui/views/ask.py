@@ -119,7 +119,7 @@ def render_facts(answer: dict[str, Any], lang: str = "sv", kg: KnowledgeGraph | 
             )
         cards.append(
             f"<div class='vgv-card vgv-fact' data-fact='{e(fact.get('id'))}'>"
-            f"<div class='vgv-fact-head'>{head} <span class='vgv-statement'>{e(fact.get('statement'))}</span>{arrow}</div>"
+            f"<div class='vgv-fact-head'>{head} <span class='vgv-statement'>{e(pick(fact, lang, 'statement'))}</span>{arrow}</div>"
             + (f"<div class='vgv-meta'>{' · '.join(parts)}</div>" if parts else "")
             + quote
             + "</div>"
