@@ -282,7 +282,7 @@ def test_the_checker_reads_an_uploaded_file(visit, tmp_path):
     visit.tab("lagrum")
     page = visit.page
     page.set_input_files("#refs-file input[type=file]", str(draft))
-    page.wait_for_selector("#refs-file >> text=utkast.md", timeout=20_000)
+    page.wait_for_selector("#refs-file >> text=utkast.md", timeout=60_000)
     page.click("#refs-check")
     page.wait_for_selector("#refs-result table.vgv-refs", timeout=60_000)
     assert "finns inte" in page.locator("#refs-result .vgv-warnings").first.inner_text()
