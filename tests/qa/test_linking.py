@@ -114,3 +114,36 @@ def test_english_words_of_a_fact_lift_its_passage(engine, monkeypatch):
     with_english = rank()
     monkeypatch.setattr(answer.Engine, "_english_ranking", lambda self, question: [])
     assert with_english <= 3 and with_english < rank()
+
+
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        ("Vem ska jag kontakta om barnet tigger ensamt?", "Barn utan vårdnadshavare i Sverige"),
+        ("Vart skickar jag en orosanmälan?", "Mottagningsenheten"),
+        ("Vem tar emot orosanmälningar?", "Mottagningsenheten"),
+    ],
+)
+def test_everyday_words_name_the_graphs_concepts(engine, question, meant):
+    assert meant in {m.entity.label for m in engine.matcher.find(question)}
+
+
+def test_hidden_labels_are_searched_but_never_shown(engine):
+    unit = engine.graph.entity(str(ACTOR["mottagningsenheten"]))
+    assert "orosanmälan" in unit.hidden_labels
+    assert "orosanmälan" not in json.dumps(unit.ref(), ensure_ascii=False)
+
+
+def test_a_child_begging_alone_leads_to_the_intake_unit(engine):
+    answer = engine.ask("Vem ska jag kontakta om ett barn tigger ensamt?")
+    actors = [(fact.get("actor") or {}).get("label") for fact in answer["facts"]]
+    assert answer["answerable"] and actors[0] == "Mottagningsenheten"
+
+
+def test_who_helps_sex_buyers_is_found_by_meaning(engine):
+    answer = engine.ask("Who helps people who buy sex?")
+    assert answer["language"] == "en"
+    assert any(
+        (fact.get("actor") or {}).get("label") == "Ebbamottagningen" for fact in answer["facts"]
+    )
+    assert "Ebba" in answer["summary"]

@@ -39,6 +39,7 @@ class Entity:
     label: str
     label_en: str | None = None
     alt_labels: tuple[str, ...] = ()
+    hidden_labels: tuple[str, ...] = ()  # skos:hiddenLabel: everyday words to search by, never shown
     definition: str | None = None
     citation: str | None = None
     in_force: str | None = None
@@ -156,6 +157,7 @@ class KnowledgeGraph:
                     alt_labels=tuple(
                         sorted({str(v) for v in self.graph.objects(node, SKOS.altLabel)} - {label})
                     ),
+                    hidden_labels=self._values(node, SKOS.hiddenLabel),
                     definition=self._literal(node, SKOS.definition),
                     citation=self._literal(node, VGV.citation, None),
                     in_force=self._literal(node, VGV.inForce, None),

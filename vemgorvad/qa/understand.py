@@ -165,7 +165,7 @@ class EntityMatcher:
         self.lemmas = frozenset(_lemma(w) for w in self.vocabulary)
         self.aliases: list[_Alias] = []
         for entity in self.entities:
-            labels = {entity.label, *entity.alt_labels}
+            labels = {entity.label, *entity.alt_labels, *entity.hidden_labels}
             if entity.label_en:
                 labels.add(entity.label_en)
             # "National Operations Department (NOA)" is also named without its acronym
