@@ -28,7 +28,7 @@ SAMPLE_FILES = sorted(p for p in SAMPLES.glob("*.md") if p.with_suffix(".expecte
 MEMO = settings.ROOT / "corpus" / "SCN-2022-00355.txt"
 KEYS = {
     "text", "start", "end", "kind", "target", "act", "resolved", "in_force", "status",
-    "section_exists", "cited_in", "cited_in_count", "warnings",
+    "section_exists", "cited_in", "cited_in_count", "warnings", "warnings_en",
 }  # fmt: skip
 
 
@@ -79,6 +79,23 @@ def test_planted_errors_are_each_flagged(graph: Graph) -> None:
     assert any("2019" in w and "2020-01-01" in w for w in dated["warnings"])
 
 
+def test_every_warning_is_also_said_in_english(graph: Graph) -> None:
+    from vemgorvad.ui.views.legal import render_check
+
+    text = (SAMPLES / "planted_errors.md").read_text(encoding="utf-8")
+    results = check_text(text, graph)
+    assert sum(len(r["warnings"]) for r in results) >= 3
+    for result in results:
+        assert len(result["warnings_en"]) == len(result["warnings"])
+    english = " ".join(w for r in results for w in r["warnings_en"])
+    for words in ("Unknown regulation", "does not exist in", "does not agree with the graph"):
+        assert words in english
+    assert "entered into force 2020-01-01" in english
+    page = render_check(text, results, "en")
+    assert "Unknown regulation" in page and "Okänd författning" not in page
+    assert "Okänd författning" in render_check(text, results, "sv")
+
+
 # --- the memo -----------------------------------------------------------------------------
 
 
@@ -106,6 +123,9 @@ def test_replacements_in_the_future_are_announced(graph: Graph) -> None:
     checker = ReferenceChecker(graph, today=dt.date(2024, 1, 1))
     (result,) = checker.check("enligt socialtjänstlagen")
     assert "ersätts av socialtjänstlag (2025:400) från 2025-07-01" in result["warnings"][0]
+    assert (
+        "will be replaced by socialtjänstlag (2025:400) from 2025-07-01" in result["warnings_en"][0]
+    )
 
 
 # --- the result --------------------------------------------------------------------------

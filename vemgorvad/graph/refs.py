@@ -118,12 +118,14 @@ def strip_genitive(key: str) -> str:
     return key
 
 
-def _swedish(graph: Graph, node: Node, predicate: URIRef = SKOS.prefLabel) -> str | None:
-    """The node's Swedish (or untagged) literal for ``predicate``."""
+def _swedish(
+    graph: Graph, node: Node, predicate: URIRef = SKOS.prefLabel, lang: str = "sv"
+) -> str | None:
+    """The node's Swedish (or ``lang``, or untagged) literal for ``predicate``."""
     fallback = None
     for value in graph.objects(node, predicate):
         if isinstance(value, Literal):
-            if value.language == "sv":
+            if value.language == lang:
                 return str(value)
             if value.language is None and fallback is None:
                 fallback = str(value)
@@ -375,31 +377,35 @@ class ReferenceChecker:
         newer |= set(self.graph.subjects(DCTERMS.replaces, node))
         return sorted(newer, key=str)
 
-    def known_dates(self, node: Node) -> list[tuple[str, str]]:
-        """``(date, what happened)`` the graph knows of a regulation and of its provisions.
+    def known_dates(self, node: Node, lang: str = "sv") -> list[tuple[str, str]]:
+        """``(date, what happened)`` the graph knows of a regulation and of its provisions,
+        what happened said in ``lang`` (``sv`` or ``en``).
 
         A provision without dates of its own takes its act's.
         """
+        in_force_words, event_word = (
+            ("entered into force", "event") if lang == "en" else ("trädde i kraft", "händelse")
+        )
 
         def own(regulation: Node) -> list[tuple[str, str]]:
             dates = []
             in_force = self.graph.value(regulation, VGV.inForce)
             if in_force is not None:
-                dates.append((str(in_force), "trädde i kraft"))
+                dates.append((str(in_force), in_force_words))
             for event in self.graph.subjects(VGV.regulation, regulation):
                 date = self.graph.value(event, VGV.date)
                 if date is None:
                     continue
                 kind = self.graph.value(event, VGV.eventKind)
-                what = _swedish(self.graph, kind) if kind is not None else None
-                dates.append((str(date), what or "händelse"))
+                what = _swedish(self.graph, kind, lang=lang) if kind is not None else None
+                dates.append((str(date), what or event_word))
             return dates
 
         dates = own(node)
         for part in self.parts.get(node, ()):
             dates += own(part)
         if not dates and self._act_of(node) != node:
-            return self.known_dates(self._act_of(node))
+            return self.known_dates(self._act_of(node), lang)
         return sorted(set(dates))
 
     def _cited_in(self, node: Node, act: Node) -> list[str]:
@@ -449,6 +455,12 @@ class ReferenceChecker:
     ) -> dict[str, Any]:
         node = resolution.node
         warnings: list[str] = []
+        warnings_en: list[str] = []
+
+        def warn(swedish: str, english: str) -> None:
+            warnings.append(swedish)
+            warnings_en.append(english)
+
         result: dict[str, Any] = {
             "text": ref.text,
             "start": ref.start,
@@ -463,14 +475,17 @@ class ReferenceChecker:
             "cited_in": [],
             "cited_in_count": 0,
             "warnings": warnings,
+            "warnings_en": warnings_en,
         }
         if node is None:
             text, label = fold_label(ref.text), fold_label(ref.act_label)
             shown = ref.act_label if text in label else normalize_space(ref.text)
             also = "" if text in label or label in text else f" ({ref.act_label})"
-            warnings.append(
+            warn(
                 f"Okänd författning: «{shown}»{also} finns inte i kunskapsgrafen; "
-                "kontrollera namn och nummer."
+                "kontrollera namn och nummer.",
+                f"Unknown regulation: «{shown}»{also} is not in the knowledge graph; "
+                "check its name and number.",
             )
             return result
         act = self._act_of(node) if node != resolution.act else resolution.act
@@ -481,10 +496,11 @@ class ReferenceChecker:
             "citation": self._citation(node) or self._citation(act),
         }
         if resolution.extracted:
-            warnings.append(
+            warn(
                 f"«{normalize_space(ref.text)}» är bara känd genom automatisk extraktion "
-                f"({self.label(node)}), "
-                "inte granskad; kontrollera hänvisningen."
+                f"({self.label(node)}), inte granskad; kontrollera hänvisningen.",
+                f"«{normalize_space(ref.text)}» is only known from automatic extraction "
+                f"({self.label(node)}), not reviewed; check the reference.",
             )
             cited = self._cited_in(node, act)
             result.update(cited_in=cited[:MAX_CITED_IN], cited_in_count=len(cited))
@@ -500,14 +516,22 @@ class ReferenceChecker:
             result["status"] = f"replaced by {self.name(newer)}" + (
                 f" from {since}" if since else ""
             )
-            has = "har ersatts" if since is None or since <= self.today.isoformat() else "ersätts"
-            warnings.append(
-                f"{self.name(replaced)} {has} av {self.name(newer, sentence_start=False)}"
+            past = since is None or since <= self.today.isoformat()
+            warn(
+                f"{self.name(replaced)} {'har ersatts' if past else 'ersätts'} av "
+                f"{self.name(newer, sentence_start=False)}"
                 + (f" från {since}" if since else "")
-                + "; kontrollera att hänvisningen fortfarande gäller."
+                + "; kontrollera att hänvisningen fortfarande gäller.",
+                f"{self.name(replaced)} {'has been' if past else 'will be'} replaced by "
+                f"{self.name(newer, sentence_start=False)}"
+                + (f" from {since}" if since else "")
+                + "; check that the reference still holds.",
             )
         elif in_force and len(in_force) == 10 and in_force > self.today.isoformat():
-            warnings.append(f"{self.label(node)} träder i kraft först {in_force}.")
+            warn(
+                f"{self.label(node)} träder i kraft först {in_force}.",
+                f"{self.label(node)} comes into force only on {in_force}.",
+            )
         exists = self._section_exists(ref, act)
         result["section_exists"] = exists
         if exists is False:
@@ -519,17 +543,23 @@ class ReferenceChecker:
                 )
                 if part
             )
-            warnings.append(
+            warn(
                 f"{where} finns inte i {self.name(act, sentence_start=False)} "
-                "enligt lagtexten i korpusen."
+                "enligt lagtexten i korpusen.",
+                f"{where} does not exist in {self.name(act, sentence_start=False)} "
+                "according to the statute text in the corpus.",
             )
         dates = self.known_dates(node)
         known_years = {_year(date) for date, _ in dates}
         for year in years:
             if known_years and year not in known_years:
                 facts = ", ".join(f"{what} {date}" for date, what in dates)
-                warnings.append(
-                    f"Årtalet {year} stämmer inte med grafen: {self.name(node)} {facts}."
+                facts_en = ", ".join(
+                    f"{what} {date}" for date, what in self.known_dates(node, "en")
+                )
+                warn(
+                    f"Årtalet {year} stämmer inte med grafen: {self.name(node)} {facts}.",
+                    f"The year {year} does not agree with the graph: {self.name(node)} {facts_en}.",
                 )
         cited = self._cited_in(node, act)
         result.update(cited_in=cited[:MAX_CITED_IN], cited_in_count=len(cited))
@@ -594,8 +624,8 @@ def check_text(text: str, kg_graph: Graph, base: str | None = None) -> list[dict
         ``in_force`` (date), ``status`` ("in force" | "replaced by …" | "unknown"),
         ``section_exists`` (True/False, None when we hold no text of the act or no
         section is named), ``cited_in`` (up to :data:`MAX_CITED_IN` passage ids citing the
-        same act or provision), ``cited_in_count`` and ``warnings`` (Swedish sentences;
-        empty when all is well).
+        same act or provision), ``cited_in_count``, ``warnings`` (Swedish sentences;
+        empty when all is well) and ``warnings_en`` (the same in English).
     """
     return ReferenceChecker(kg_graph).check(text, base)
 

@@ -193,6 +193,15 @@ def _status_of_reference(result: dict[str, Any], lang: str) -> str:
     return t(lang, f"status_{status}")
 
 
+def _warnings(result: dict[str, Any], lang: str) -> list[str]:
+    """A checked reference's warnings in the page's language."""
+    return (
+        list(result.get("warnings_en") or result["warnings"])
+        if lang == "en"
+        else result["warnings"]
+    )
+
+
 def render_check(text: str, results: list[dict[str, Any]], lang: str) -> str:
     """The checked references: a summary, the text with its references marked (flagged
     ones in red), and a table with every reference's reading, status and warnings."""
@@ -214,7 +223,7 @@ def render_check(text: str, results: list[dict[str, Any]], lang: str) -> str:
         )
         warnings = (
             "<ul class='vgv-list vgv-warnings'>"
-            + "".join(f"<li>⚠ {e(w)}</li>" for w in result["warnings"])
+            + "".join(f"<li>⚠ {e(w)}</li>" for w in _warnings(result, lang))
             + "</ul>"
             if result["warnings"]
             else f"<span class='vgv-ok'>✓ {e(t(lang, 'refs_ok'))}</span>"
