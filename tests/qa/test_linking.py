@@ -6,12 +6,14 @@ as much as it is specific (rarely named in the documents). These run on the real
 
 from __future__ import annotations
 
+import copy
 import doctest
 import json
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,17 @@ def test_entity_matches_are_cached_beside_the_build(engine, built, tmp_path, mon
     second = answer.Engine(engine.graph, engine.index, engine.embedder, cache=cache)
     assert second._specificity == first._specificity
     assert second._fact_entities == first._fact_entities
+
+    # a new everyday word for an entity is a new matcher: the cache must not answer
+    graph = copy.copy(engine.graph)
+    iri = str(ACTOR["mottagningsenheten"])
+    unit = graph.entities[iri]
+    graph.entities = {
+        **graph.entities,
+        iri: replace(unit, hidden_labels=(*unit.hidden_labels, "oro för ett barn")),
+    }
+    with pytest.raises(AssertionError, match="matched again"):
+        answer.Engine(graph, engine.index, engine.embedder, cache=cache)
 
 
 def test_the_graph_reads_its_entities_in_the_same_order_in_every_process(built):

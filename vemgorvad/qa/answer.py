@@ -119,7 +119,10 @@ class Engine:
             self._named_in,
             {p.id: p.text for p in index.passages},
             {f.iri: f"{f.statement} {f.quote}" for f in self._facts},
-            [(e.iri, e.label, e.label_en, *e.alt_labels) for e in graph.entities.values()],
+            [
+                (e.iri, e.label, e.label_en, *e.alt_labels, *e.hidden_labels)
+                for e in graph.entities.values()
+            ],
             cache.with_name("qa-entities.json") if cache else None,
         )
         self._english = LexicalIndex.build(
