@@ -804,20 +804,17 @@ class LegalRefParser:
         if article is None:
             refs.append(self._act_ref(text, tok.start, tok.end, act, "explicit"))
             return
-        target = act.iri + _fill(self._g.templates["article"][0], article=article)
+        part = _fill(self._g.templates["article"][0], article=article)
         refs.append(
-            LegalRef(
-                text=text[tok.start : tok.end],
-                start=tok.start,
-                end=tok.end,
+            self._act_ref(
+                text,
+                tok.start,
+                tok.end,
+                act,
+                "explicit",
                 kind="eu_provision",
-                target=target,
-                act=act.iri,
-                act_label=act.label,
-                sfs=None,
-                chapter=None,
+                part=part,
                 section=article,
-                paragraph=None,
             )
         )
 
@@ -853,22 +850,9 @@ class LegalRefParser:
         for i, m in enumerate(re.finditer(r"\d+", tok.group("pages") or "")):
             start = tok.start if i == 0 else pages_start + m.start()
             end = pages_start + m.end()
-            target = act.iri + _fill(page_template, page=m.group())
+            part = _fill(page_template, page=m.group())
             refs.append(
-                LegalRef(
-                    text=text[start:end],
-                    start=start,
-                    end=end,
-                    kind=act.kind,
-                    target=target,
-                    act=act.iri,
-                    act_label=act.label,
-                    sfs=None,
-                    chapter=None,
-                    section=None,
-                    paragraph=None,
-                    resolved_by=how if i == 0 else "context",
-                )
+                self._act_ref(text, start, end, act, how if i == 0 else "context", part=part)
             )
 
     def _standalone_avsnitt(self, text: str, tok: _Token, refs: list[LegalRef]) -> None:
@@ -882,22 +866,8 @@ class LegalRefParser:
         for i, m in enumerate(numbers):
             start = tok.start if i == 0 else sections_start + m.start()
             end = tok.end if i == len(numbers) - 1 else sections_start + m.end()
-            refs.append(
-                LegalRef(
-                    text=text[start:end],
-                    start=start,
-                    end=end,
-                    kind=act.kind,
-                    target=act.iri + _fill(template, section=m.group().replace(".", "-")),
-                    act=act.iri,
-                    act_label=act.label,
-                    sfs=None,
-                    chapter=None,
-                    section=m.group(),
-                    paragraph=None,
-                    resolved_by="base",
-                )
-            )
+            part = _fill(template, section=m.group().replace(".", "-"))
+            refs.append(self._act_ref(text, start, end, act, "base", part=part, section=m.group()))
 
     def _standalone_short_form(self, text: str, tok: _Token, refs: list[LegalRef]) -> None:
         act = self._g.abbreviations[tok.group("abbr", "abbr_r") or ""]
@@ -913,21 +883,10 @@ class LegalRefParser:
         if self.base is None or self.base.kind != "sfs":
             refs.append(self._act_ref(text, tok.start, tok.end, self._sfs_act(sfs), "explicit"))
             return
-        target = self.base.iri + _fill(self._g.templates["amendment"][0], sfs=_sfs_iri_part(sfs))
+        part = _fill(self._g.templates["amendment"][0], sfs=_sfs_iri_part(sfs))
         refs.append(
-            LegalRef(
-                text=text[tok.start : tok.end],
-                start=tok.start,
-                end=tok.end,
-                kind="sfs_amendment",
-                target=target,
-                act=self.base.iri,
-                act_label=self.base.label,
-                sfs=self.base.sfs,
-                chapter=None,
-                section=None,
-                paragraph=None,
-                resolved_by="base",
+            self._act_ref(
+                text, tok.start, tok.end, self.base, "base", kind="sfs_amendment", part=part
             )
         )
 
@@ -957,18 +916,32 @@ class LegalRefParser:
         iri_template, label_template = self._g.templates["eu"]
         return _Act("eu", _fill(iri_template, celex=celex), _fill(label_template, celex=celex))
 
-    def _act_ref(self, text: str, start: int, end: int, act: _Act, how: str) -> LegalRef:
+    def _act_ref(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        act: _Act,
+        how: str,
+        *,
+        kind: str | None = None,
+        part: str = "",
+        section: str | None = None,
+    ) -> LegalRef:
+        """A reference to an act, or to a part of it without chapters (an article, a
+        page, a numbered section, an amendment): ``part`` is the IRI fragment after the
+        act's, ``kind`` the reference's kind when it is not the act's."""
         return LegalRef(
             text=text[start:end],
             start=start,
             end=end,
-            kind=act.kind,
-            target=act.iri,
+            kind=kind or act.kind,
+            target=act.iri + part,
             act=act.iri,
             act_label=act.label,
             sfs=act.sfs,
             chapter=None,
-            section=None,
+            section=section,
             paragraph=None,
             resolved_by=how,
         )
