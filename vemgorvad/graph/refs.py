@@ -118,10 +118,10 @@ def strip_genitive(key: str) -> str:
     return key
 
 
-def _swedish(
+def _literal_in(
     graph: Graph, node: Node, predicate: URIRef = SKOS.prefLabel, lang: str = "sv"
 ) -> str | None:
-    """The node's Swedish (or ``lang``, or untagged) literal for ``predicate``."""
+    """The node's literal for ``predicate`` in ``lang`` (Swedish by default), or an untagged one."""
     fallback = None
     for value in graph.objects(node, predicate):
         if isinstance(value, Literal):
@@ -327,7 +327,7 @@ class ReferenceChecker:
 
     def label(self, node: Node) -> str:
         """The node's Swedish label (its IRI when it has none)."""
-        return _swedish(self.graph, node) or str(node)
+        return _literal_in(self.graph, node) or str(node)
 
     def name(self, node: Node, *, sentence_start: bool = True) -> str:
         """How a warning names a regulation: "Socialtjänstlag (2025:400)", "Bryssel II
@@ -357,11 +357,11 @@ class ReferenceChecker:
 
     def _kind(self, node: Node) -> str | None:
         kinds = sorted(
-            _swedish(self.graph, kind) or str(kind)
+            _literal_in(self.graph, kind) or str(kind)
             for kind in self.graph.objects(node, VGV.regulationKind)
         )
         if not kinds and (node, RDF.type, VGV.PreparatoryWork) in self.graph:
-            kinds = [_swedish(self.graph, VGV.PreparatoryWork, SKOS.prefLabel) or "Förarbete"]
+            kinds = [_literal_in(self.graph, VGV.PreparatoryWork, SKOS.prefLabel) or "Förarbete"]
         return ", ".join(kinds) or None
 
     def _in_force(self, node: Node) -> str | None:
@@ -397,7 +397,7 @@ class ReferenceChecker:
                 if date is None:
                     continue
                 kind = self.graph.value(event, VGV.eventKind)
-                what = _swedish(self.graph, kind, lang=lang) if kind is not None else None
+                what = _literal_in(self.graph, kind, lang=lang) if kind is not None else None
                 dates.append((str(date), what or event_word))
             return dates
 

@@ -75,6 +75,19 @@ def swedish_stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_SWEDISH)
 
 
+def content_words(text: str, stopwords: frozenset[str]) -> list[str]:
+    """Lower-cased word tokens that are not stopwords (nor single letters).
+
+    >>> content_words("Nämnden och EU/EES-medborgare i Uppsala", frozenset({"och", "i"}))
+    ['nämnden', 'eu', 'ees', 'medborgare', 'uppsala']
+    """
+    return [
+        word
+        for word in _WORD.findall(text.lower())
+        if word not in stopwords and (len(word) > 1 or word.isdigit())
+    ]
+
+
 class SwedishAnalyzer:
     """Words → lemmas → compound parts, for BM25 on Swedish text.
 
@@ -109,11 +122,7 @@ class SwedishAnalyzer:
         >>> SwedishAnalyzer().words("Socialnämnden och EU/EES-medborgare i Uppsala")
         ['socialnämnden', 'eu', 'ees', 'medborgare', 'uppsala']
         """
-        return [
-            word
-            for word in _WORD.findall(text.lower())
-            if word not in self.stopwords and (len(word) > 1 or word.isdigit())
-        ]
+        return content_words(text, self.stopwords)
 
     def lemma(self, word: str) -> str:
         """The lemma of a lower-cased word (cached).
@@ -244,11 +253,7 @@ class EnglishAnalyzer:
 
     def words(self, text: str) -> list[str]:
         """Lower-cased word tokens that are not stopwords."""
-        return [
-            word
-            for word in _WORD.findall(text.lower())
-            if word not in self.stopwords and (len(word) > 1 or word.isdigit())
-        ]
+        return content_words(text, self.stopwords)
 
     def lemmas(self, text: str) -> list[str]:
         """The stems of the text's non-stopwords, in order."""

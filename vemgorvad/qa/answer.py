@@ -108,8 +108,9 @@ class Engine:
         # Each fact is embedded by its statement in Swedish and, where it has one, English.
         # A fact is embedded three ways: its Swedish statement, its English statement,
         # and its quote (the source's own words, a sentence rather than a paragraph).
+        english = [self._sentence(f, "en") for f in self._facts]
         statements = [self._sentence(f, "sv") for f in self._facts]
-        statements += [self._sentence(f, "en") for f in self._facts]
+        statements += english
         statements += [f.quote or f.statement for f in self._facts]
         vectors = _cached_vectors(embedder, texts + statements, cache)
         self._entity_vectors = vectors[: len(texts)]
@@ -125,9 +126,7 @@ class Engine:
             ],
             cache.with_name("qa-entities.json") if cache else None,
         )
-        self._english = LexicalIndex.build(
-            [self._sentence(f, "en") for f in self._facts], language="en"
-        )
+        self._english = LexicalIndex.build(english, language="en")
         self._specificity = _specificity(named["passages"], len(index.passages))
         self._fact_entities = {
             f.iri: f.entities | frozenset(named["facts"][f.iri]) for f in self._facts

@@ -103,21 +103,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from vemgorvad.ui.views.i18n import pick
+
     engine = _engine()
     answer = engine.ask(args.question)
     if args.json:
         _print_json(answer)
         return 0
     print(answer["summary"])
-    english = answer.get("language") == "en"
-
-    def name(item: dict, key: str = "label") -> str:
-        return str((english and item.get(f"{key}_en")) or item.get(key) or "")
-
+    lang = answer.get("language", "sv")
     for fact in answer["facts"]:
-        actor = name(fact.get("actor") or {})
+        actor = pick(fact.get("actor"), lang)
         laws = ", ".join(law["label"] for law in fact["laws"])
-        print(f"  • {actor} {name(fact, 'statement')}" + (f" [{laws}]" if laws else ""))
+        print(f"  • {actor} {pick(fact, lang, 'statement')}" + (f" [{laws}]" if laws else ""))
         print(f"    «{fact['source']['quote']}» ({fact['source']['passage_id']})")
     for path in answer["paths"]:
         print("  ↔ " + " ".join(s.get("label") or f"-{s.get('relation')}->" for s in path))
