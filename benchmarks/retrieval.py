@@ -166,7 +166,7 @@ def ablation(
     for heading in (False, True):
         for split in (False, True):
             lexical = LexicalIndex.build(
-                [passage_text(p, heading) for p in passages], split_compounds=split
+                [passage_text(p, p.section if heading else "") for p in passages], split_compounds=split
             )
 
             def rank_bm25(q: str, lexical: LexicalIndex = lexical) -> list[str]:
@@ -180,7 +180,7 @@ def ablation(
     print("\nAblation: section headings (dense; embeds the corpus once more)")
     query_vectors = {q["question"]: embedder.encode_queries([q["question"]])[0] for q in questions}
     for heading in (False, True):
-        vectors = embedder.encode_passages([passage_text(p, heading) for p in passages])
+        vectors = embedder.encode_passages([passage_text(p, p.section if heading else "") for p in passages])
 
         def rank_dense(q: str, vectors: np.ndarray = vectors) -> list[str]:
             order = np.argsort(-(vectors @ query_vectors[q]), kind="stable")[:10]

@@ -138,7 +138,7 @@ def run_size(size: int, embed: int, rounds: int) -> dict[str, float]:
     passages = synthetic_passages(real, size)
     print(f"[{size}] generated {size} passages in {time.perf_counter() - start:.1f} s", flush=True)
 
-    texts = [passage_text(p, settings.HEADING_FOR_DENSE) for p in passages]
+    texts = [passage_text(p) for p in passages]
     embedded = min(embed, size)
     start = time.perf_counter()
     base = embedder.encode_passages(texts[:embedded])

@@ -21,12 +21,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Graph
+from rdflib import Graph, Literal
+from rdflib.namespace import SKOS
 
 from vemgorvad import settings
 from vemgorvad.corpus.load import META_SUFFIX, DocumentError, document_files, load_corpus
 from vemgorvad.corpus.model import Document
+
+if TYPE_CHECKING:
+    from vemgorvad.index.search import Context
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +213,12 @@ def _build_into(
         shutil.copytree(previous / "index", index_dir)  # reuse vectors of unchanged passages
     embedder = load_embedder()
     PassageIndex.build(
-        passages, index_dir, embedder, progress=lambda done, total: report("index", done, total)
+        passages,
+        index_dir,
+        embedder,
+        progress=lambda done, total: report("index", done, total),
+        contexts=passage_contexts(graph, documents),
+        window_progress=lambda done, total: report("sentences", done, total),
     )
     published = _publish(staging, str(stamp["fingerprint"]))  # graph store; {} if embedded
     errors = [str(error) for error in loaded.errors]
@@ -235,6 +245,49 @@ def _build_into(
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return BuildResult(staging, True, 0.0, len(documents), len(passages), len(graph), errors)
+
+
+def passage_contexts(graph: Graph, documents: list[Document]) -> dict[str, Context]:
+    """What the build knows of each passage besides its text, the same for every document.
+
+    The dense side gets the document's title and the section heading before the text;
+    the lexical side gets those and the names of what the graph knows the passage refers
+    to: the preferred labels of the regulations and provisions it cites (so a section
+    citing "4 kap. 1 a § brottsbalken" is also found by "människohandel") and of the
+    actors it mentions. The measurements that chose this are in ``settings``.
+
+    Args:
+        graph: the built graph, with mentions and citations linked.
+        documents: the loaded documents.
+
+    Returns:
+        passage id → its context.
+    """
+    from vemgorvad.index.search import Context
+    from vemgorvad.vocab import VGV, passage_iri
+
+    def label(node: object) -> str | None:
+        labels = [o for o in graph.objects(node, SKOS.prefLabel) if isinstance(o, Literal)]  # type: ignore[arg-type]
+        swedish = [str(o) for o in labels if o.language in ("sv", None)]
+        return swedish[0] if swedish else None
+
+    out: dict[str, Context] = {}
+    for document in documents:
+        for passage in document.passages:
+            head = [document.title]
+            if passage.section and passage.section != document.title:
+                head.append(passage.section)
+            node = passage_iri(passage.id)
+            names: list[str] = []
+            for predicate in (VGV.cites, VGV.mentions):
+                for target in sorted(graph.objects(node, predicate), key=str):
+                    name = label(target)
+                    if name and name not in names:
+                        names.append(name)
+            dense = ". ".join(head) if settings.CONTEXT_FOR_DENSE else ""
+            lexical = ". ".join(head + names) if settings.CONTEXT_FOR_LEXICAL else ""
+            out[passage.id] = Context(dense=dense, lexical=lexical)
+    return out
 
 
 def _point_current(build_root: Path, target: Path) -> None:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bumped whenever the files of an index directory change meaning."""
 
 MANIFEST_FILE = "manifest.json"
@@ -64,7 +64,7 @@ class Manifest:
     format_version: int
     model: str
     dimension: int
-    chunking: dict[str, bool]
+    chunking: dict[str, Any]
     dense_kind: str
     passages: list[PassageEntry] = field(default_factory=list)
     documents: dict[str, str] = field(default_factory=dict)

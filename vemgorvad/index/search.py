@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import cast, get_args
+from typing import Any, cast, get_args
 
 import numpy as np
 
@@ -49,6 +49,7 @@ from vemgorvad.index.manifest import (
     PassageEntry,
     content_hash,
 )
+from vemgorvad.index.windows import SentenceWindows
 
 logger = logging.getLogger(__name__)
 
@@ -86,24 +87,62 @@ class Hit:
     lexical: float | None
 
 
-def chunking() -> dict[str, bool]:
+@dataclass(frozen=True)
+class Candidate:
+    """A passage drawn by the first stage, with what each of its signals said.
+
+    Attributes:
+        passage_id: the passage.
+        row: its row in the index.
+        dense: cosine of the query with the passage's vector (context and text).
+        window: cosine with its best sentence window.
+        window_index: that window (:class:`SentenceWindows`), -1 if none.
+        lexical: its BM25 score.
+        ranks: its rank by dense, window and BM25 (depth + 1 where not in the first depth).
+    """
+
+    passage_id: str
+    row: int
+    dense: float
+    window: float
+    window_index: int
+    lexical: float
+    ranks: tuple[int, ...]
+
+
+def chunking() -> dict[str, Any]:
     """How passages become text for each side, from settings (recorded in the manifest)."""
     return {
-        "dense_heading": settings.HEADING_FOR_DENSE,
-        "lexical_heading": settings.HEADING_FOR_LEXICAL,
+        "dense_context": settings.CONTEXT_FOR_DENSE,
+        "lexical_context": settings.CONTEXT_FOR_LEXICAL,
+        "window_min_chars": settings.WINDOW_MIN_CHARS,
     }
 
 
-def passage_text(passage: Passage, with_heading: bool) -> str:
-    """The text indexed for a passage: its text, after its section heading if asked.
+@dataclass(frozen=True)
+class Context:
+    """What is known about a passage besides its text, to index with it.
+
+    Attributes:
+        dense: put before the text for the embedding (document title, section heading).
+        lexical: put after the text for BM25 (title, heading, the titles of the provisions
+            it cites, the canonical names of the actors it mentions).
+    """
+
+    dense: str = ""
+    lexical: str = ""
+
+
+def passage_text(passage: Passage, context: str = "", *, after: bool = False) -> str:
+    """The text indexed for a passage: its text with a context before or after it.
 
     >>> p = Passage("x", "d", "5 kap. Socialnämndens uppgifter", "11 § Socialnämnden ska …", 0)
-    >>> passage_text(p, True)
-    '5 kap. Socialnämndens uppgifter\\n11 § Socialnämnden ska …'
+    >>> passage_text(p, "Socialtjänstlag. 5 kap. Socialnämndens uppgifter")
+    'Socialtjänstlag. 5 kap. Socialnämndens uppgifter\\n11 § Socialnämnden ska …'
     """
-    if with_heading and passage.section:
-        return f"{passage.section}\n{passage.text}"
-    return passage.text
+    if not context:
+        return passage.text
+    return f"{passage.text}\n{context}" if after else f"{context}\n{passage.text}"
 
 
 class PassageIndex:
@@ -127,6 +166,7 @@ class PassageIndex:
         manifest: Manifest,
         directory: Path,
         embedded: int = 0,
+        windows: SentenceWindows | None = None,
     ) -> None:
         self.passages = passages
         self.directory = directory
@@ -138,6 +178,7 @@ class PassageIndex:
         self._lexical = lexical
         self._by_id = {passage.id: passage for passage in passages}
         self._row = {passage.id: row for row, passage in enumerate(passages)}
+        self.windows = windows or SentenceWindows([], np.zeros((0, embedder.dimension)), [])
 
     # -- building and loading -------------------------------------------------------------
 
@@ -149,6 +190,8 @@ class PassageIndex:
         embedder: Embedder,
         progress: Callable[[int, int], None] | None = None,
         dense_kind: DenseKind | None = None,
+        contexts: Mapping[str, Context] | None = None,
+        window_progress: Callable[[int, int], None] | None = None,
     ) -> PassageIndex:
         """Index passages into ``directory``, reusing vectors already stored there.
 
@@ -160,6 +203,9 @@ class PassageIndex:
             progress: called after each batch embedded with (passages embedded so far,
                 passages to embed); not called when nothing needs embedding.
             dense_kind: force ``flat`` or ``hnsw``; by default chosen by size.
+            contexts: passage id → what to index with its text (see :class:`Context`);
+                the same kind of context for every document.
+            window_progress: like ``progress``, for the sentence windows.
 
         Returns:
             The new index.
@@ -174,8 +220,12 @@ class PassageIndex:
         if duplicates:
             raise ValueError(f"passage ids are not unique: {sorted(duplicates)[:5]}")
         layout = chunking()
-        dense_texts = [passage_text(p, layout["dense_heading"]) for p in passages]
-        lexical_texts = [passage_text(p, layout["lexical_heading"]) for p in passages]
+        contexts = contexts or {}
+        nothing = Context()
+        dense_texts = [passage_text(p, contexts.get(p.id, nothing).dense) for p in passages]
+        lexical_texts = [
+            passage_text(p, contexts.get(p.id, nothing).lexical, after=True) for p in passages
+        ]
         hashes = [content_hash(text) for text in dense_texts]
         previous = _previous_manifest(directory)
 
@@ -202,6 +252,13 @@ class PassageIndex:
             if progress is not None:
                 progress(min(start + EMBED_BATCH, len(todo)), len(todo))
 
+        windows = SentenceWindows.build(
+            passages,
+            embedder,
+            _stored_windows(directory, previous, embedder),
+            [e.id for e in previous.passages] if previous else (),
+            progress=window_progress,
+        )
         dense = DenseIndex.build(vectors, dense_kind)
         lexical_hash = content_hash("\x1e".join(lexical_texts))
         lexical = None
@@ -221,7 +278,15 @@ class PassageIndex:
             lexical_hash=lexical_hash,
         )
         index = cls(
-            passages, vectors, dense, lexical, embedder, manifest, directory.resolve(), len(todo)
+            passages,
+            vectors,
+            dense,
+            lexical,
+            embedder,
+            manifest,
+            directory.resolve(),
+            len(todo),
+            windows,
         )
         index._write()
         return index
@@ -268,6 +333,7 @@ class PassageIndex:
             vectors = np.load(directory / VECTORS_FILE)
             dense = DenseIndex.load(directory / DENSE_FILE, dense_kind)
             lexical = LexicalIndex.load(directory / LEXICAL_DIR)
+            windows = SentenceWindows.load(directory)
         except (OSError, ValueError, KeyError) as error:
             raise IndexMismatch(
                 f"the index in {directory} is unreadable ({error}); {REBUILD_HINT}"
@@ -277,7 +343,13 @@ class PassageIndex:
             raise IndexMismatch(
                 f"the files of the index in {directory} disagree with its manifest; {REBUILD_HINT}"
             )
-        index = cls(passages, vectors, dense, lexical, embedder, manifest, directory.resolve())
+        if len(windows.hashes) != len(passages):
+            raise IndexMismatch(
+                f"the windows of the index in {directory} disagree with its manifest; {REBUILD_HINT}"
+            )
+        index = cls(
+            passages, vectors, dense, lexical, embedder, manifest, directory.resolve(), 0, windows
+        )
         index.warm_up()
         return index
 
@@ -300,6 +372,7 @@ class PassageIndex:
             np.save(staging / VECTORS_FILE, self._vectors)
             self._dense.save(staging / DENSE_FILE)
             self._lexical.save(staging / LEXICAL_DIR)
+            self.windows.save(staging)
             self.manifest.write(staging)
             staging.chmod(0o755)
             _swap_in(staging, directory)
@@ -371,6 +444,45 @@ class PassageIndex:
                 cosines[row] = similarity
         return cosines
 
+    def candidates(self, query: str, query_vector: np.ndarray, depth: int) -> list[Candidate]:
+        """The passages any first-stage signal puts in its first ``depth``, with every signal.
+
+        Three rankings, each the same for every document: the passage's whole-text cosine,
+        its best sentence window's cosine, and BM25. A passage enters when one of them
+        ranks it within ``depth``; a later stage weighs the signals.
+
+        Args:
+            query: the query text (for BM25).
+            query_vector: the query embedded (``encode_queries``).
+            depth: how many passages each ranking contributes.
+
+        Returns:
+            The candidates, by reciprocal-rank fusion of the three rankings (equal weights).
+        """
+        if not self.passages or depth <= 0:
+            return []
+        dense = self._vectors @ query_vector
+        window, which = self.windows.best(query_vector, len(self.passages))
+        lexical = self._lexical.scores(query)
+        rankings = [_best_rows(dense, depth), _best_rows(window, depth)]
+        rankings.append(_top_rows(lexical, depth))
+        ranks = [{row: rank for rank, row in enumerate(rows, start=1)} for rows in rankings]
+        fused = reciprocal_rank_fusion([(rows, 1.0) for rows in rankings], settings.FUSION_RRF_K)
+        out = []
+        for row in sorted(fused, key=lambda r: (-fused[r], r)):
+            out.append(
+                Candidate(
+                    passage_id=self.passages[row].id,
+                    row=row,
+                    dense=float(dense[row]),
+                    window=float(window[row]),
+                    window_index=int(which[row]),
+                    lexical=float(lexical[row]),
+                    ranks=tuple(r.get(row, depth + 1) for r in ranks),
+                )
+            )
+        return out
+
     def search_vector(self, query_vector: np.ndarray, k: int) -> list[Hit]:
         """Dense search with a query already embedded.
 
@@ -388,6 +500,10 @@ class PassageIndex:
                 continue
             hits.append(Hit(self.passages[row].id, float(score), len(hits) + 1, float(score), None))
         return hits
+
+    def row(self, passage_id: str) -> int | None:
+        """The row of a passage in the index (its windows are kept by row), or None."""
+        return self._row.get(passage_id)
 
     def passage(self, passage_id: str) -> Passage:
         """The passage with this id.
@@ -499,6 +615,12 @@ def reciprocal_rank_fusion(
     return fused
 
 
+def _best_rows(scores: np.ndarray, k: int) -> list[int]:
+    """Rows of the ``k`` highest scores, best first (ties by row), whatever their sign."""
+    rows = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else np.arange(len(scores))
+    return sorted(rows.tolist(), key=lambda row: (-scores[row], row))
+
+
 def _top_rows(scores: np.ndarray, k: int) -> list[int]:
     """Rows of the ``k`` highest positive scores, best first (ties by row)."""
     positive = np.flatnonzero(scores > 0)
@@ -551,6 +673,18 @@ def _stored_vectors(
     return vectors, rows
 
 
+def _stored_windows(
+    directory: Path, manifest: Manifest | None, embedder: Embedder
+) -> SentenceWindows | None:
+    """The sentence windows of an index in ``directory`` made by the same model, if they load."""
+    if manifest is None or (manifest.model, manifest.dimension) != (embedder.name, embedder.dimension):
+        return None
+    try:
+        return SentenceWindows.load(directory)
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def _stored_lexical(directory: Path) -> LexicalIndex | None:
     """The BM25 index of an index in ``directory``, if it loads."""
     try:
@@ -584,6 +718,8 @@ def _swap_in(staging: Path, directory: Path) -> None:
 __all__ = [
     "MANIFEST_FILE",
     "MODES",
+    "Candidate",
+    "Context",
     "Hit",
     "IndexMismatch",
     "PassageIndex",
