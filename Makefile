@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install build lint clean browser screenshots
+.PHONY: run test install build lint clean browser screenshots fit
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -39,6 +39,9 @@ test: install browser
 
 screenshots: install browser  # refresh docs/screenshots/ from the browser tests
 	VEMGORVAD_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -p no:cacheprovider -q tests/ui/test_browser.py
+
+fit: build  # refit the ranker and abstention models on every question file (cross-validated)
+	$(BIN)/python benchmarks/answers.py --fit
 
 lint: install
 	$(BIN)/ruff check .

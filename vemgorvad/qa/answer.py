@@ -1,20 +1,24 @@
 """The answer engine: the one function every face calls.
 
-:meth:`Engine.ask` reads a question, retrieves from both sides — the graph's facts and
-passages by hybrid search — and lets each side rank the other (a passage is as close to
-the question as the closest of its curated facts; a fact from a passage that ranks high,
-about an entity the question names, comes first), explains links between named entities
-with graph paths, and answers in the shape of ``shared/spec/answer-contract.md``. When neither side
-answers the question it abstains, in the question's language, and still lists the
-nearest passages for a person to judge.
+:meth:`Engine.ask` reads a question and answers in the shape of
+``shared/spec/answer-contract.md``:
+
+1. **Understand** (:mod:`vemgorvad.qa.understand`): language, kind, the entities named.
+2. **Draw candidates** the same way for every document (:meth:`PassageIndex.candidates`:
+   whole-passage cosine, best-sentence cosine, BM25 over text and context).
+3. **Rank** them by a fitted model over every signal (:mod:`vemgorvad.qa.rank`), the
+   graph's among them: facts stated in a passage, entities it names, laws it belongs to.
+4. **Decide** whether the documents answer (:mod:`vemgorvad.qa.abstain`): what is asked
+   and whether the best passages give it, then a fitted, calibrated model.
+5. **Answer**: the sentences that answer, verbatim (:mod:`vemgorvad.qa.evidence`), the
+   graph's facts from the best passages, paths between the entities named, the passages.
+   When the documents do not answer, it says so and why, in the question's language, and
+   still lists the nearest passages for a person to judge.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import math
 import re
 import time
 import unicodedata
@@ -26,9 +30,19 @@ from typing import Any
 import numpy as np
 
 from vemgorvad import settings
-from vemgorvad.graph.query import Entity, Fact, KnowledgeGraph
+from vemgorvad.graph.query import KnowledgeGraph
 from vemgorvad.index.lexical import LexicalIndex
-from vemgorvad.qa import understand
+from vemgorvad.qa import evidence as evidence_sentences
+from vemgorvad.qa import facts as facts_view
+from vemgorvad.qa import prepared, understand
+from vemgorvad.qa.abstain import (
+    QUESTION_FEATURES,
+    Abstainer,
+    gives_figure,
+    missing_attribute,
+    question_row,
+)
+from vemgorvad.qa.rank import FEATURES, Ranker, Signals, feature_row, sigmoid, with_gaps
 from vemgorvad.qa.understand import EntityMatcher, Mention
 
 logger = logging.getLogger(__name__)
@@ -36,34 +50,20 @@ logger = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 """Longer input is cut: no question needs more, and embedding cost grows with length."""
 
-TEXTS = {
-    "sv": {
-        "empty": "Skriv en fråga, till exempel ”Vem samordnar arbetet mot människohandel?”.",
-        "abstain": "Dokumenten täcker inte den frågan. De närmaste styckena visas nedan, så att du själv kan bedöma dem.",
-        "unknown_law": "Dokumenten innehåller inget om vad {laws} säger. De närmaste styckena visas nedan.",
-        "no_number": "Dokumenten anger ingen sådan siffra. De närmaste styckena visas nedan.",
-        "unknown_source": "Dokumenten återger inte vad {source} säger. De närmaste styckena visas nedan.",
-        "assessment": "Enligt {name}: {statement}",
-        "cites": "nämner {law}",
-        "passage_only": "Det mest relevanta stycket ({section}): ”{sentence}”",
-        "law": "enligt {laws}",
-        "since": "sedan {since}",
-        "uncertain": "Osäkert svar: kontrollera de citerade styckena.",
-    },
-    "en": {
-        "empty": "Type a question, for example “Who coordinates the work against human trafficking?”.",
-        "abstain": "The documents do not cover this question. The nearest passages are listed below for you to judge.",
-        "unknown_law": "The documents say nothing about what {laws} says. The nearest passages are listed below.",
-        "no_number": "The documents give no such figure. The nearest passages are listed below.",
-        "unknown_source": "The documents do not give what {source} says. The nearest passages are listed below.",
-        "assessment": "According to {name}: {statement}",
-        "cites": "cites {law}",
-        "passage_only": "The most relevant passage ({section}): “{sentence}”",
-        "law": "under {laws}",
-        "since": "since {since}",
-        "uncertain": "Uncertain answer: check the cited passages.",
-    },
-}
+TEXTS = facts_view.TEXTS
+"""What the engine says, per language (the faces read it from here too)."""
+
+@dataclass(frozen=True)
+class Analysis:
+    """What :meth:`Engine.analyse` reads off a question (see there)."""
+
+    lang: str
+    kind: str
+    mentions: list[Mention]
+    similarity: dict[str, float]
+    ranked: list[Scored]
+    rows: np.ndarray
+    signals: list[float]
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,23 @@ class Engine:
         index: Any,
         embedder: Any,
         cache: Path | None = None,
+        ranker: Ranker | None = None,
+        abstainer: Abstainer | None = None,
     ) -> None:
+        """Join a loaded graph, index and model.
+
+        Args:
+            graph: the knowledge graph.
+            index: the passage index.
+            embedder: the embedding model.
+            cache: where to keep the vectors of facts and entities between starts.
+            ranker: the passage ranker (default: the fitted one, ``qa/data/ranker.json``).
+            abstainer: the question models (default: the fitted ones).
+        """
         self.graph = graph
+        self.ranker = ranker or _fitted(Ranker.load, Ranker.dense_only)
+        self.abstainer = abstainer if abstainer is not None else _fitted(Abstainer.load, None)
+        self.rules = settings.ABSTAIN_RULES
         self.index = index
         self.embedder = embedder
         self.passages = {p.id: p for p in index.passages}
@@ -104,19 +119,19 @@ class Engine:
             e for e in graph.entities.values() if not e.extracted and e.kind != "provision"
         ]
         self._facts = [f for f in graph.facts.values() if f.passage_id in self.passages]
-        texts = [_describe(e) for e in self._semantic_entities]
+        texts = [prepared.describe(e) for e in self._semantic_entities]
         # Each fact is embedded by its statement in Swedish and, where it has one, English.
         # A fact is embedded three ways: its Swedish statement, its English statement,
         # and its quote (the source's own words, a sentence rather than a paragraph).
-        english = [self._sentence(f, "en") for f in self._facts]
-        statements = [self._sentence(f, "sv") for f in self._facts]
+        english = [facts_view.sentence(self.graph, f, "en") for f in self._facts]
+        statements = [facts_view.sentence(self.graph, f, "sv") for f in self._facts]
         statements += english
         statements += [f.quote or f.statement for f in self._facts]
-        vectors = _cached_vectors(embedder, texts + statements, cache)
+        vectors = prepared.cached_vectors(embedder, texts + statements, cache)
         self._entity_vectors = vectors[: len(texts)]
         n = len(self._facts)
         self._fact_vectors = vectors[len(texts) :].reshape(3, n, -1) if n else None
-        named = _cached_named(
+        named = prepared.cached_named(
             self._named_in,
             {p.id: p.text for p in index.passages},
             {f.iri: f"{f.statement} {f.quote}" for f in self._facts},
@@ -127,9 +142,23 @@ class Engine:
             cache.with_name("qa-entities.json") if cache else None,
         )
         self._english = LexicalIndex.build(english, language="en")
-        self._specificity = _specificity(named["passages"], len(index.passages))
+        self._specificity = prepared.specificity(named["passages"], len(index.passages))
         self._fact_entities = {
             f.iri: f.entities | frozenset(named["facts"][f.iri]) for f in self._facts
+        }
+        self._passage_entities = {pid: frozenset(iris) for pid, iris in named["passages"].items()}
+        titles = prepared.document_titles(graph, {p.document for p in index.passages})
+        self._heading_lemmas = {
+            p.id: understand.lemmas(f"{titles.get(p.document, '')} {p.section}")
+            for p in index.passages
+        }
+        self._cited_laws = {
+            p.id: frozenset(prepared.law_key(iri) for iri, _ in graph.citations.get(p.id, ()))
+            for p in index.passages
+        }
+        self._document_laws = {
+            p.id: frozenset({prepared.law_key(p.document)} if prepared.LAW_NUMBER.search(p.document) else ())
+            for p in index.passages
         }
 
     def _named_in(self, text: str) -> list[str]:
@@ -137,14 +166,6 @@ class Engine:
         return sorted(
             m.entity.iri for m in self.matcher.find(text) if m.weight >= settings.NAMED_MIN_WEIGHT
         )
-
-    def _sentence(self, fact: Fact, lang: str) -> str:
-        """A fact as one sentence: its subject's name and its statement, in a language."""
-        subject = self.graph.entity(fact.subject)
-        if lang == "en":
-            name = (subject.label_en or subject.label) if subject else ""
-            return f"{name} {fact.statement_en or fact.statement}".strip()
-        return f"{subject.label if subject else ''} {fact.statement}".strip()
 
     @classmethod
     def load(cls, build_path: Path | None = None) -> Engine:
@@ -172,8 +193,9 @@ class Engine:
         entity = self._semantic_entities[best]
         if similarity[best] < settings.SEMANTIC_ENTITY_MIN or entity.iri in named:
             return []
-        weight = float(similarity[best] - settings.SEMANTIC_ENTITY_MIN) * 10
-        return [Mention(entity, min(0.6, max(0.2, weight)), -1, -1, "semantic")]
+        low, high = settings.SEMANTIC_ENTITY_WEIGHTS
+        weight = float(similarity[best] - settings.SEMANTIC_ENTITY_MIN) * settings.SEMANTIC_ENTITY_SLOPE
+        return [Mention(entity, min(high, max(low, weight)), -1, -1, "semantic")]
 
     def _fact_similarity(self, vector: np.ndarray) -> dict[str, float]:
         """Every fact's cosine with the question: the best of its statements and quote."""
@@ -197,47 +219,82 @@ class Engine:
         scores = {}
         for iri, sim in similarity.items():
             named = sum(weights.get(e, 0.0) for e in self._fact_entities[iri])
-            scores[iri] = sim + settings.FACT_ENTITY_WEIGHT * min(named, 1.5)
+            scores[iri] = sim + settings.FACT_ENTITY_WEIGHT * min(named, settings.ENTITY_WEIGHT_CAP)
         return scores
 
-    def _rank_passages(
-        self, question: str, vector: np.ndarray, fact_scores: dict[str, float], lang: str
-    ) -> list[Scored]:
-        """Hybrid search in which a passage's curated facts are further views of it.
-
-        A fact's statements (Swedish, English) and its quote are vectors of its source
-        passage; the passage is as close to the question as the closest of them, counting
-        the entities the question names in the fact. So a long paragraph is found by the
-        one sentence a fact was made of, an English question by a fact's English
-        statement, and a paraphrase by the actors it names.
-
-        An English question also gets a lexical side of its own: BM25 over the facts'
-        English sentences ranks their passages, weighted by the share of the question the
-        Swedish BM25 cannot read (so the two lexical sides share one weight).
+    def candidate_features(
+        self, text: str, vector: np.ndarray, mentions: list[Mention], lang: str,
+        similarity: dict[str, float],
+    ) -> tuple[list[Any], np.ndarray]:
+        """The first stage's candidates for a question and their feature rows.
 
         Args:
-            question: the cleaned question.
+            text: the cleaned question.
             vector: its embedding.
-            fact_scores: fact IRI → the fact's score (:meth:`_score_facts`).
-            lang: the question's language.
+            mentions: the entities it names.
+            lang: its language.
+            similarity: fact IRI → the fact's cosine with the question.
+
+        Returns:
+            (candidates, ``(len(candidates), len(FEATURES))`` rows).
         """
-        views: dict[str, float] = {}
-        for iri, score in fact_scores.items():
-            passage_id = self.graph.facts[iri].passage_id or ""
-            score += settings.FACT_VIEW_OFFSET
-            views[passage_id] = max(views.get(passage_id, -1.0), score)
-        rankings = []
-        if lang == "en" and settings.ENGLISH_LEXICAL:
-            weight = settings.FUSION_LEXICAL_WEIGHT * (1.0 - self.index.coverage(question))
-            rankings.append((self._english_ranking(question), weight))
-        hits = self.index.search(
-            question,
-            k=settings.CANDIDATES,
-            query_vector=vector,
-            views=views or None,
-            rankings=rankings,
-        )
-        return [Scored(hit.passage_id, hit.score, hit.dense) for hit in hits]
+        candidates = self.index.candidates(text, vector, settings.CANDIDATE_DEPTH)
+        fact_best: dict[str, float] = {}
+        for iri, cosine in similarity.items():
+            pid = self.graph.facts[iri].passage_id or ""
+            fact_best[pid] = max(fact_best.get(pid, -1.0), cosine)
+        weights = {
+            m.entity.iri: m.weight * self._specificity.get(m.entity.iri, 1.0) for m in mentions
+        }
+        laws = {
+            prepared.law_key(name)
+            for m in mentions
+            if m.entity.kind in ("law", "provision") and m.weight >= settings.NAMED_MIN_WEIGHT
+            for name in (m.entity.iri, m.entity.citation or m.entity.iri)
+        }
+        asked = understand.content_lemmas(text, lang)
+        coverage = self.index.coverage(text)
+        english: dict[str, int] = {}
+        if lang == "en":
+            english = {pid: r for r, pid in enumerate(self._english_ranking(text), start=1)}
+        lexical_max = max((c.lexical for c in candidates), default=0.0)
+        rows = []
+        for c in candidates:
+            named = sum(weights.get(e, 0.0) for e in self._passage_entities.get(c.passage_id, ()))
+            signals = Signals(
+                fact=fact_best.get(c.passage_id),
+                entity=min(named, settings.ENTITY_WEIGHT_CAP),
+                law_document=bool(laws & self._document_laws.get(c.passage_id, frozenset())),
+                law_cited=bool(laws & self._cited_laws.get(c.passage_id, frozenset())),
+                heading=(
+                    len(asked & self._heading_lemmas.get(c.passage_id, frozenset())) / len(asked)
+                    if asked
+                    else 0.0
+                ),
+                english=english.get(c.passage_id),
+            )
+            rows.append(
+                feature_row(
+                    c,
+                    signals,
+                    lexical_max=lexical_max,
+                    coverage=coverage,
+                    english_weight=(1.0 - coverage) if lang == "en" else 0.0,
+                    rank_k=settings.FUSION_RRF_K,
+                )
+            )
+        return candidates, with_gaps(np.asarray(rows, dtype=float).reshape(len(candidates), -1))
+
+    def _rank_passages(
+        self, candidates: list[Any], rows: np.ndarray
+    ) -> tuple[list[Scored], np.ndarray]:
+        """The candidates by the ranker's score, best first, and the rows in that order."""
+        scores = self.ranker.score(rows)
+        order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].row))
+        ranked = [
+            Scored(candidates[i].passage_id, float(scores[i]), candidates[i].dense) for i in order
+        ]
+        return ranked, rows[order] if len(order) else rows
 
     def _english_ranking(self, question: str) -> list[str]:
         """Passage ids by the best BM25 score of their facts' English sentences."""
@@ -247,90 +304,17 @@ class Engine:
                 best[fact.passage_id or ""] = float(score)
         return sorted(best, key=lambda pid: (-best[pid], pid))
 
-    def _rank_facts(
-        self, ranked: list[Scored], fact_scores: dict[str, float], kind: str
-    ) -> list[tuple[float, Fact]]:
-        """The facts to show: strong on their own, and from a passage that ranks high."""
-        position = {s.passage_id: i for i, s in enumerate(ranked)}
-        scored = []
-        for iri, score in fact_scores.items():
-            fact = self.graph.facts[iri]
-            rank = position.get(fact.passage_id or "")
-            if rank is None or rank >= settings.FACT_PASSAGES:
-                continue
-            total = score + settings.FACT_RANK_WEIGHT / (1 + rank)
-            if kind == "when" and fact.since:
-                total += settings.FACT_KIND_BONUS
-            if kind == "law" and fact.laws:
-                total += settings.FACT_KIND_BONUS
-            scored.append((total, fact))
-        scored.sort(key=lambda item: (-item[0], item[1].iri))
-        if not scored:
-            return []
-        floor = scored[0][0] - settings.FACT_SCORE_SPREAD
-        shown = [item for item in scored if item[0] >= floor][: settings.MAX_FACTS]
-        return self._with_siblings(shown, scored)
-
-    def _with_siblings(
-        self, shown: list[tuple[float, Fact]], scored: list[tuple[float, Fact]]
-    ) -> list[tuple[float, Fact]]:
-        """Keep a list whole: a shown relationship brings the others its passage states
-        with the same subject and relation ("funds TRIS, MVU, Kvinnobyrå …")."""
-        taken = {fact.iri for _, fact in shown}
-        out: list[tuple[float, Fact]] = []
-        for score, fact in shown:
-            out.append((score, fact))
-            if fact.kind != "relationship":
-                continue
-            for other_score, other in scored:
-                if (
-                    other.iri not in taken
-                    and other.kind == "relationship"
-                    and other.passage_id == fact.passage_id
-                    and other.subject == fact.subject
-                    and other.relation == fact.relation
-                ):
-                    taken.add(other.iri)
-                    out.append((other_score, other))
-        return out[: settings.MAX_FACTS_WITH_SIBLINGS]
-
-    def _citations(
-        self, ranked: list[Scored], facts: list[tuple[float, Fact]], lang: str
-    ) -> list[dict[str, Any]]:
-        """The laws the best passages cite that no shown fact names: extracted facts."""
-        shown = {law for _, fact in facts for law in (*fact.laws, fact.subject, *fact.objects)}
-        out: list[dict[str, Any]] = []
-        for scored in ranked[: settings.CITATION_PASSAGES]:
-            for iri, words in self.graph.citations.get(scored.passage_id, ()):
-                entity = self.graph.entity(iri)
-                if iri in shown or entity is None or entity.kind == "provision":
-                    continue
-                shown.add(iri)
-                out.append(
-                    {
-                        "id": f"{scored.passage_id}#cites-{entity.iri}",
-                        "kind": "citation",
-                        "actor": None,
-                        "relation": "cites",
-                        "statement": TEXTS[lang]["cites"].format(law=entity.label),
-                        "object": entity.ref(),
-                        "laws": [entity.ref()],
-                        "target_groups": [],
-                        "since": entity.in_force,
-                        "source": {"passage_id": scored.passage_id, "quote": words},
-                        "extracted": True,
-                        "score": 0.0,
-                    }
-                )
-        return out[: settings.MAX_CITATIONS]
-
     def _paths(self, mentions: list[Mention]) -> list[list[dict]]:
-        named = [m.entity.iri for m in mentions if m.how == "label" and m.weight >= 0.5][:3]
+        named = [
+            m.entity.iri
+            for m in mentions
+            if m.how == "label" and m.weight >= settings.NAMED_MIN_WEIGHT
+        ][: settings.PATH_ENTITIES]
         paths: list[list[dict]] = []
         for i, source in enumerate(named):
             for target in named[i + 1 :]:
-                paths.extend(self.graph.paths(source, target, limit=2))
-        return paths[:3]
+                paths.extend(self.graph.paths(source, target, limit=settings.PATHS_PER_PAIR))
+        return paths[: settings.MAX_PATHS]
 
     # --- the answer --------------------------------------------------------------------
 
@@ -350,44 +334,77 @@ class Engine:
             for i, (question, text) in enumerate(zip(questions, texts, strict=True))
         ]
 
-    def _answer_one(
-        self, question: str, text: str, vector: np.ndarray | None, started: float
-    ) -> dict[str, Any]:
-        lang = understand.language(text) if text else "sv"
-        words = TEXTS[lang]
-        if vector is None:
-            return _answer(question, False, words["empty"], [], [], [], lang, "empty", 0.0)
-        kind = understand.kind(text)
+    def analyse(self, text: str, vector: np.ndarray) -> Analysis:
+        """Everything the engine reads off a question before it decides: its language and
+        kind, the entities it names, the candidates ranked with their features, and the
+        question's own signals (for the abstention models).
+
+        Args:
+            text: the cleaned question.
+            vector: its embedding.
+        """
+        lang = understand.language(text)
         mentions = self.matcher.find(text)
         mentions += self._semantic_mentions(vector, mentions)
         similarity = self._fact_similarity(vector)
-        fact_scores = self._score_facts(similarity, mentions)
-        ranked = self._rank_passages(text, vector, fact_scores, lang)
+        candidates, rows = self.candidate_features(text, vector, mentions, lang, similarity)
+        ranked, rows = self._rank_passages(candidates, rows)
+        top = rows[: settings.QUESTION_PASSAGES]
+        signals = question_row(
+            [s.score for s in ranked],
+            top[:, FEATURES.index("dense")].tolist(),
+            top[:, FEATURES.index("window")].tolist(),
+            top[:, FEATURES.index("entity")].tolist(),
+            self.matcher.coverage(text, lang),
+            self.index.coverage(text),
+            lang == "en",
+            len(self.matcher.unknown_names(text, lang)),
+        )
+        return Analysis(lang, understand.kind(text), mentions, similarity, ranked, rows, signals)
+
+    def _answer_one(
+        self, question: str, text: str, vector: np.ndarray | None, started: float
+    ) -> dict[str, Any]:
+        if vector is None:
+            lang = understand.language(text) if text else "sv"
+            return _answer(question, False, TEXTS[lang]["empty"], [], [], [], lang, "empty", 0.0)
+        analysis = self.analyse(text, vector)
+        lang, kind, mentions, ranked = (
+            analysis.lang, analysis.kind, analysis.mentions, analysis.ranked
+        )
+        similarity, signals = analysis.similarity, analysis.signals
+        words = TEXTS[lang]
         passages = [self._passage(s) for s in ranked[: settings.RETURNED_PASSAGES]]
-
-        reason = self._abstain_reason(text, lang, ranked, mentions)
+        answerable, confidence = self._probabilities(signals, ranked)
+        reason, details = self._abstain_reason(text, lang, ranked, mentions, answerable)
         if reason:
-            summary = words[reason].format(
-                laws=", ".join(self.matcher.unknown_law_names(text)),
-                source=self.matcher.unknown_source(text) or "",
+            summary = words[reason].format(**details)
+            return _answer(
+                question, False, summary, [], [], passages, lang, kind, 0.0, started, mentions,
+                reason=reason,
             )
-            return _answer(question, False, summary, [], [], passages, lang, kind, 0.0, started)
-
-        facts = self._rank_facts(ranked, fact_scores, kind)
-        citations = self._citations(ranked, facts, lang)
+        fact_scores = self._score_facts(similarity, mentions)
+        order = [s.passage_id for s in ranked]
+        facts = facts_view.rank_facts(self.graph, order, fact_scores, kind)
+        citations = facts_view.citations(self.graph, order, facts, lang)
         paths = self._paths(mentions)
-        top_dense = ranked[0].dense if ranked and ranked[0].dense is not None else 0.0
-        confidence = float(min(1.0, max(0.0, (top_dense - settings.ABSTAIN_DENSE[lang]) * 8)))
-        if facts:
-            confidence = max(confidence, 0.5)
-        summary = self._summary([f for _, f in facts], ranked, lang)
+        evidence = evidence_sentences.select(
+            vector,
+            understand.content_lemmas(text, lang),
+            [(s.passage_id, sigmoid(s.score)) for s in ranked],
+            self.index,
+            lambda pid: self.passages[pid].text,
+        )
+        summary = facts_view.summary(
+            self.graph, self.passages, evidence, [f for _, f in facts], order, lang
+        )
         if confidence < settings.UNCERTAIN_BELOW:
             summary = f"{words['uncertain']} {summary}"
         return _answer(
             question,
             True,
             summary,
-            [self._fact(f, score) for score, f in facts] + citations,
+            [facts_view.fact_json(self.graph, f, score) for score, f in facts] + citations,
             paths,
             passages,
             lang,
@@ -395,51 +412,84 @@ class Engine:
             confidence,
             started,
             mentions,
+            evidence=evidence,
+            answerable_probability=answerable,
         )
 
-    def _abstain_reason(
-        self, text: str, lang: str, ranked: list[Scored], mentions: list[Mention]
-    ) -> str:
-        """Why the documents do not answer the question, or "" when they may."""
-        if self.matcher.unknown_law_names(text):
-            return "unknown_law"
-        if self.matcher.unknown_source(text):
-            return "unknown_source"
-        if self.matcher.coverage(text, lang) < settings.MIN_COVERAGE[lang]:
-            return "abstain"
-        if understand.asks_quantity(text) and not self._gives_figure(text, lang, ranked, mentions):
-            return "no_number"
-        if re.search(understand.CUES["share"], text.casefold()) and not any(
-            re.search(r"%|procent", self.passages[s.passage_id].text)
-            for s in ranked[: settings.FIGURE_PASSAGES]
-        ):
-            return "no_number"
-        top_dense = max((s.dense or 0.0) for s in ranked[:5]) if ranked else 0.0
-        if top_dense < settings.ABSTAIN_DENSE[lang]:
-            return "abstain"
-        return ""
+    def _probabilities(self, signals: list[float], ranked: list[Scored]) -> tuple[float, float]:
+        """(probability the question is answerable, calibrated confidence of the answer).
 
-    def _gives_figure(
-        self, text: str, lang: str, ranked: list[Scored], mentions: list[Mention]
-    ) -> bool:
-        """Whether a top passage gives a number of the thing the question counts.
-
-        A figure counts when a word right after it matches a content word of the
-        question or a label of an entity the question names ("två regionkoordinatorer").
+        Without fitted question models, the best passage's cosine against the language's
+        floor stands in for both (``ABSTAIN_DENSE``).
         """
-        stems = [w.casefold() for w in understand.content_words(text, lang)]
+        if self.abstainer is not None:
+            return self.abstainer.probabilities(signals)
+        named = dict(zip(QUESTION_FEATURES, signals, strict=True))
+        floor = settings.ABSTAIN_DENSE["en" if named["english"] else "sv"]
+        best = named["top_dense"]
+        sure = float(best >= floor)
+        return sure, sure
+
+    def _abstain_reason(
+        self, text: str, lang: str, ranked: list[Scored], mentions: list[Mention],
+        answerable: float,
+    ) -> tuple[str, dict[str, str]]:
+        """Why the documents do not answer the question (a key of ``TEXTS``) and the words
+        to fill in, or ``("", {})`` when they may."""
+        rules = self.rules
+        top_texts = [self.passages[s.passage_id].text for s in ranked[: settings.FIGURE_PASSAGES]]
+        if "unknown_law" in rules and (laws := self.matcher.unknown_law_names(text)):
+            return "unknown_law", {"laws": ", ".join(laws)}
+        if "unknown_source" in rules and (source := self.matcher.unknown_source(text)):
+            return "unknown_source", {"source": source}
+        if "attribute" in rules and (attribute := missing_attribute(text, top_texts)):
+            return "attribute", {"attribute": attribute.label[lang]}
+        if "in_passing" in rules and (passing := self._in_passing(mentions, ranked)):
+            return "in_passing", passing
+        if (
+            "no_number" in rules
+            and understand.asks_quantity(text)
+            and not gives_figure(
+                text,
+                lang,
+                top_texts,
+                [label for m in mentions for label in (m.entity.label, *m.entity.alt_labels)],
+            )
+        ):
+            return "no_number", {}
+        if (
+            "share" in rules
+            and re.search(understand.CUES["share"], text.casefold())
+            and not any(re.search(r"%|procent", t) for t in top_texts)
+        ):
+            return "no_number", {}
+        threshold = self.abstainer.threshold if self.abstainer is not None else 1.0
+        if answerable < threshold:
+            if names := self.matcher.unknown_names(text, lang):
+                return "unknown_name", {"names": ", ".join(names)}
+            return "abstain", {}
+        return "", {}
+
+    def _in_passing(self, mentions: list[Mention], ranked: list[Scored]) -> dict[str, str]:
+        """An actor the question names that the documents state nothing about (no fact)
+        and none of the best passages names: where the documents do mention it."""
+        top = {s.passage_id for s in ranked[: settings.FIGURE_PASSAGES]}
         for mention in mentions:
-            for label in (mention.entity.label, *mention.entity.alt_labels):
-                stems.extend(w.casefold() for w in understand.words(label) if len(w) >= 4)
-        for scored in ranked[: settings.FIGURE_PASSAGES]:
-            for counted in _counted_words(self.passages[scored.passage_id].text):
-                if any(
-                    understand.token_match(counted, stem) >= 0.7
-                    or understand.token_match(stem, counted) >= 0.7
-                    for stem in stems
-                ):
-                    return True
-        return False
+            entity = mention.entity
+            if (
+                mention.how != "label"
+                or mention.weight < settings.NAMED_MIN_WEIGHT
+                or entity.kind != "actor"
+                or self.graph.facts_by_entity.get(entity.iri)
+            ):
+                continue
+            where = [
+                pid for pid, iris in self._passage_entities.items() if entity.iri in iris
+            ]
+            if where and not top & set(where):
+                shown = ", ".join(facts_view.source_name(self.passages[pid]) for pid in sorted(where)[:2])
+                return {"name": entity.label, "where": shown}
+        return {}
 
     def _passage(self, scored: Scored) -> dict[str, Any]:
         passage = self.passages[scored.passage_id]
@@ -448,161 +498,17 @@ class Engine:
             "document": passage.document,
             "section": passage.section,
             "text": passage.text,
-            "score": round(scored.score, 6),
+            "score": round(sigmoid(scored.score), 4),
             "similarity": None if scored.dense is None else round(float(scored.dense), 4),
         }
 
-    def _ref(self, iri: str) -> dict[str, Any] | None:
-        entity = self.graph.entity(iri)
-        return entity.ref() if entity else None
-
-    def _fact(self, fact: Fact, score: float) -> dict[str, Any]:
-        subject = self.graph.entity(fact.subject)
-        actor = self._ref(fact.subject) if subject and subject.kind == "actor" else None
-        laws = [r for r in (self._ref(i) for i in fact.laws) if r]
-        objects = [r for r in (self._ref(i) for i in fact.objects) if r]
-        return {
-            "id": fact.iri,
-            "kind": fact.kind,
-            "actor": actor,
-            "relation": fact.relation,
-            "statement": fact.statement,
-            "statement_en": fact.statement_en,
-            "object": objects[0] if objects else None,
-            "laws": laws,
-            "target_groups": [r for r in (self._ref(i) for i in fact.groups) if r],
-            "since": fact.since,
-            "source": {"passage_id": fact.passage_id, "quote": fact.quote},
-            "extracted": fact.extracted,
-            "score": round(score, 4),
-        }
-
-    def _summary(self, facts: list[Fact], ranked: list[Scored], lang: str) -> str:
-        words = TEXTS[lang]
-        sentences = []
-        for fact in facts[: settings.SUMMARY_FACTS]:
-            subject = self.graph.entity(fact.subject)
-            statement = (fact.statement_en if lang == "en" else None) or fact.statement
-            if fact.kind == "assessment" and subject:
-                name = (subject.label_en if lang == "en" else None) or subject.label
-                parts = [words["assessment"].format(name=name, statement=statement)]
-            else:
-                parts = [self._sentence(fact, lang)]
-            law_names = [
-                e.label for e in map(self.graph.entity, fact.laws) if e and e.iri != fact.subject
-            ]
-            if law_names and not any(law in statement for law in law_names):
-                parts.append(words["law"].format(laws=", ".join(law_names)))
-            if fact.since and fact.since[:4] not in statement:
-                parts.append(words["since"].format(since=fact.since))
-            sentence = ", ".join(parts)
-            sentences.append(sentence[0].upper() + sentence[1:].rstrip(".") + ".")
-        if sentences:
-            return " ".join(sentences)
-        if not ranked:
-            return words["abstain"]
-        passage = self.passages[ranked[0].passage_id]
-        first = re.split(r"(?<=[.!?])\s", passage.text, maxsplit=1)[0]
-        return words["passage_only"].format(
-            section=passage.section or passage.document, sentence=first
-        )
-
-
-def _cached_vectors(embedder: Any, texts: list[str], cache: Path | None) -> np.ndarray:
-    """Passage-side vectors of texts, kept beside the build so a restart need not re-embed."""
-    key = hashlib.sha256("\x1f".join([embedder.name, *texts]).encode()).hexdigest()
-    if cache is not None and cache.exists():
-        try:
-            with np.load(cache) as stored:
-                if str(stored["key"]) == key:
-                    return np.asarray(stored["vectors"])
-        except (OSError, KeyError, ValueError):
-            logger.warning("ignoring unreadable cache %s", cache)
-    vectors = embedder.encode_passages(texts) if texts else np.zeros((0, embedder.dimension))
-    if cache is not None:
-        try:
-            temporary = cache.with_suffix(".tmp.npz")
-            np.savez(temporary, key=key, vectors=vectors)
-            temporary.replace(cache)
-        except OSError:
-            logger.warning("could not write cache %s", cache)
-    return np.asarray(vectors, dtype=np.float32)
-
-
-def _cached_named(
-    named_in: Callable[[str], list[str]],
-    passages: dict[str, str],
-    facts: dict[str, str],
-    labels: list[tuple[str | None, ...]],
-    cache: Path | None,
-) -> dict[str, dict[str, list[str]]]:
-    """The entities each passage and each fact's words name, kept beside the build.
-
-    Matching every passage takes a second or two; the cache is keyed by the texts, the
-    labels and the matcher's code, so any change to them matches afresh.
-    """
-    source = Path(understand.__file__).read_bytes()
-    key = hashlib.sha256(
-        json.dumps([passages, facts, labels], ensure_ascii=False).encode() + source
-    ).hexdigest()
-    if cache is not None and cache.exists():
-        try:
-            stored = json.loads(cache.read_text(encoding="utf-8"))
-            if stored.get("key") == key:
-                return stored["named"]
-        except (OSError, ValueError, AttributeError):
-            logger.warning("ignoring unreadable cache %s", cache)
-    named = {
-        "passages": {pid: named_in(text) for pid, text in passages.items()},
-        "facts": {iri: named_in(text) for iri, text in facts.items()},
-    }
-    if cache is not None:
-        try:
-            temporary = cache.with_suffix(".tmp")
-            temporary.write_text(json.dumps({"key": key, "named": named}), encoding="utf-8")
-            temporary.replace(cache)
-        except OSError:
-            logger.warning("could not write cache %s", cache)
-    return named
-
-
-def _specificity(named: dict[str, list[str]], passages: int) -> dict[str, float]:
-    """How much naming an entity narrows the documents down: 1 for an entity that no
-    passage names, towards 0 for one that every passage names (idf over the passages,
-    scaled to [0, 1]).
-
-    >>> {iri: round(s, 3) for iri, s in _specificity({"p1": ["a", "b"], "p2": ["a"]}, 3).items()}
-    {'a': 0.208, 'b': 0.5}
-    """
-    counts: dict[str, int] = {}
-    for iris in named.values():
-        for iri in iris:
-            counts[iri] = counts.get(iri, 0) + 1
-    n = passages + 1
-    return {iri: math.log(n / (count + 1)) / math.log(n) for iri, count in sorted(counts.items())}
-
-
-def _describe(entity: Entity) -> str:
-    names = ", ".join([entity.label, *entity.alt_labels[:6]])
-    return f"{names}. {entity.definition or ''}".strip()
-
-
-_FIGURE = re.compile(r"(?<![\d:/-])\d+(?:[.,]\d+)?(?![\d:/-])")
-
-
-def _counted_words(text: str) -> list[str]:
-    """The words that follow a figure in a text: the things it counts.
-
-    Years, dates, SFS numbers and section numbers are not figures of anything.
-    """
-    masked = re.sub(r"\b(?:19|20)\d\d\b|\d+ kap\.|\d+ [a-z] ?§|\d+ §|^\d+\.", " ", text)
-    tokens = understand.words(masked)
-    numbers = set(understand.CUES["number_words"])
-    counted: list[str] = []
-    for position, token in enumerate(tokens):
-        if _FIGURE.fullmatch(token) or token.casefold() in numbers:
-            counted.extend(t.casefold() for t in tokens[position + 1 : position + 3])
-    return counted
+def _fitted(load: Callable[[], Any], fallback: Callable[[], Any] | None) -> Any:
+    """A fitted model from its data file, or the fallback when none was fitted yet."""
+    try:
+        return load()
+    except FileNotFoundError:
+        logger.warning("no fitted model found; run `python benchmarks/answers.py --fit`")
+        return fallback() if fallback else None
 
 
 def _answer(
@@ -617,14 +523,23 @@ def _answer(
     confidence: float,
     started: float | None = None,
     mentions: list[Mention] | None = None,
+    *,
+    evidence: list[dict[str, str]] | None = None,
+    reason: str = "",
+    answerable_probability: float | None = None,
 ) -> dict[str, Any]:
     return {
         "question": question,
         "answerable": answerable,
         "summary": summary,
         "facts": facts if answerable else [],
+        "evidence": (evidence or []) if answerable else [],
         "paths": paths if answerable else [],
         "passages": passages,
+        "abstain_reason": reason or None,
+        "answerable_probability": (
+            None if answerable_probability is None else round(answerable_probability, 3)
+        ),
         "language": lang,
         "kind": kind,
         "confidence": round(confidence, 3),

@@ -48,6 +48,12 @@ def first_gold_rank(answer: dict[str, Any], gold: list[str], depth: int = 10) ->
     return None
 
 
+def evidence_holds(answer: dict[str, Any], gold: list[str]) -> bool:
+    """Whether the answer's evidence sentences (up to three, joined) hold a gold substring."""
+    joined = fold(" ".join(e["text"] for e in (answer.get("evidence") or [])[:3]))
+    return bool(joined) and any(fold(g) in joined for g in gold)
+
+
 def _names(ref: dict[str, Any] | None) -> set[str]:
     if not ref:
         return set()
@@ -84,10 +90,16 @@ def recall(gold: list[str], found: list[set[str]]) -> float:
 def metrics(items: Iterable[tuple[dict[str, Any], dict[str, Any], float]]) -> dict[str, Any]:
     """The eval metrics over (question, answer, seconds) triples."""
     hit1, hit5, rr, actors, laws, abstain, seconds = [], [], [], [], [], [], []
+    evidence, negatives, answered = [], [], []
     for question, answer, took in items:
         seconds.append(took)
         gold = question.get("gold_passage") or []
         abstain.append(answer["answerable"] == bool(gold))
+        if gold:
+            answered.append(bool(answer["answerable"]))
+            evidence.append(evidence_holds(answer, gold))
+        else:
+            negatives.append(not answer["answerable"])
         if gold:
             rank = first_gold_rank(answer, gold)
             hit1.append(rank == 1)
@@ -110,6 +122,9 @@ def metrics(items: Iterable[tuple[dict[str, Any], dict[str, Any], float]]) -> di
         "actor_recall": mean(actors),
         "law_recall": mean(laws),
         "abstain_accuracy": mean(abstain),
+        "abstain_on_negatives": mean(negatives),
+        "answered_when_answerable": mean(answered),
+        "evidence_hit": mean(evidence),
         "p50_ms": round(float(np.percentile(ms, 50)), 1),
         "p95_ms": round(float(np.percentile(ms, 95)), 1),
     }

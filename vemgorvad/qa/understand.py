@@ -42,6 +42,20 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def lemmas(text: str) -> frozenset[str]:
+    """The Swedish lemmas of a text's words (case folded), for overlap between texts.
+
+    >>> sorted(lemmas("Nämnderna ger stöd"))
+    ['ge', 'nämnd', 'stöd']
+    """
+    return frozenset(_lemma(w.casefold()) for w in words(text))
+
+
+def content_lemmas(question: str, lang: str) -> frozenset[str]:
+    """The lemmas of a question's content words (:func:`content_words`)."""
+    return frozenset(_lemma(w.casefold()) for w in content_words(question, lang))
+
+
 def language(question: str) -> str:
     """``"sv"`` or ``"en"``, by function words and Swedish letters.
 
@@ -275,6 +289,25 @@ class EntityMatcher:
         if any(m.entity.kind in ("law", "provision") for m in named):
             return None
         return source.strip()
+
+    def unknown_names(self, question: str, lang: str) -> list[str]:
+        """Names in the question that no document and no label of the graph holds.
+
+        A name is a capitalised word that does not open the question ("Barnahus",
+        "ECPAT"); it is known when the corpus, the graph's labels (Swedish or English) or,
+        for an English question, the English statements use it, allowing for inflection.
+        """
+        tokens = words(question)
+        stop = {w for lang_words in CUES["stopwords"].values() for w in lang_words}
+        unknown = []
+        for position, token in enumerate(tokens):
+            folded = token.casefold()
+            if position == 0 or len(token) < 3 or not token[0].isupper() or folded in stop:
+                continue
+            if self.covered(token) or english_stem(folded) in self.english_vocabulary:
+                continue
+            unknown.append(token)
+        return unknown
 
     def covered(self, token: str) -> bool:
         """Whether a question word, or an inflection of it, occurs in the corpus."""

@@ -1,0 +1,82 @@
+"""Abstention that understands what is asked, in both languages, and says why.
+
+The questions here are written for these tests, one per kind of thing the documents do
+not give; none comes from a question file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vemgorvad.qa.abstain import QUESTION_FEATURES, Abstainer, missing_attribute, question_row
+from vemgorvad.qa.fit import _threshold
+
+NEGATIVES = [
+    # (question, language, the reason the engine must give)
+    ("Vilket telefonnummer har Nexus?", "sv", "attribute"),
+    ("What is the phone number of Nexus?", "en", "attribute"),
+    ("Vad är gatuadressen till Mottagningsenheten?", "sv", "attribute"),
+    ("What is the street address of the Ebba reception?", "en", "attribute"),
+    ("Vad heter chefen för Nexus?", "sv", "attribute"),
+    ("Vilka öppettider har Nexus på lördagar?", "sv", "attribute"),
+    ("Vad säger plan- och bygglagen om skyddade boenden?", "sv", "unknown_law"),
+    ("Hur många anställda har Nexus?", "sv", "no_number"),
+    ("How many staff does Nexus employ?", "en", "no_number"),
+]
+
+
+@pytest.mark.parametrize(("question", "lang", "reason"), NEGATIVES, ids=[q for q, _, _ in NEGATIVES])
+def test_a_question_asking_what_the_documents_do_not_give_abstains_and_says_why(
+    engine, question, lang, reason
+):
+    answer = engine.ask(question)
+    assert answer["answerable"] is False
+    assert answer["abstain_reason"] == reason
+    assert answer["facts"] == [] and answer["evidence"] == []
+    assert answer["language"] == lang
+    assert answer["summary"].startswith("Dokumenten" if lang == "sv" else "The documents")
+    assert answer["passages"], "the nearest passages are still listed"
+
+
+def test_an_attribute_answer_names_the_attribute_in_the_question_language(engine):
+    assert "telefonnummer" in engine.ask("Vilket telefonnummer har Nexus?")["summary"]
+    assert "phone number" in engine.ask("What is the phone number of Nexus?")["summary"]
+
+
+def test_a_name_no_document_holds_is_named_when_the_engine_abstains(engine):
+    answer = engine.ask("Vilket ansvar har Zorblaxföreningen för offer i Uppsala?")
+    assert answer["answerable"] is False
+    assert "Zorblaxföreningen" in answer["summary"]
+
+
+def test_answerable_questions_of_each_language_are_answered(engine):
+    for question in (
+        "Vem samordnar arbetet mot prostitution och människohandel i Sverige?",
+        "Who coordinates Sweden's work against prostitution and human trafficking?",
+    ):
+        answer = engine.ask(question)
+        assert answer["answerable"], question
+        assert 0.0 <= answer["confidence"] <= 1.0
+
+
+def test_missing_attribute_needs_the_ask_and_the_absence_of_a_value():
+    assert missing_attribute("Vilken adress har enheten?", ["Nexus ligger på Kungsgatan 5."]) is None
+    assert missing_attribute("Vilken adress har enheten?", ["Nexus ger stöd."]).name == "address"
+    assert missing_attribute("Vem samordnar arbetet?", ["Nexus ger stöd."]) is None
+
+
+def test_the_answering_threshold_keeps_the_answer_rate_floor():
+    scored = [(p / 100, 1.0) for p in range(50, 100)] + [(0.1, 0.0), (0.45, 0.0)]
+    cut = _threshold(scored)
+    answered = sum(1 for p, a in scored if a and p >= cut) / 50
+    assert answered >= 0.96
+    assert cut > 0.45
+
+
+def test_the_fitted_models_read_every_question_feature(engine):
+    assert isinstance(engine.abstainer, Abstainer)
+    assert set(engine.abstainer.answerable.features) <= set(QUESTION_FEATURES)
+    row = question_row([2.0, 0.5], [0.85], [0.87], [0.4], 0.9, 0.8, False)
+    assert len(row) == len(QUESTION_FEATURES)
+    answerable, confidence = engine.abstainer.probabilities(row)
+    assert 0.0 < answerable < 1.0 and 0.0 < confidence < 1.0

@@ -1,0 +1,73 @@
+"""The answering sentences: verbatim, from the ranked passages, first in the summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vemgorvad.corpus.sentences import sentence_spans, sentences, windows
+from vemgorvad.qa.answer import TEXTS
+from vemgorvad.qa.evaluate import evidence_holds
+
+QUESTIONS = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+
+@pytest.fixture(scope="module")
+def answers(engine):
+    return [(q, engine.ask(q["question"])) for q in QUESTIONS]
+
+
+def test_evidence_sentences_occur_verbatim_in_their_passages(engine, answers):
+    for _, answer in answers:
+        if not answer["answerable"]:
+            assert answer["evidence"] == []
+            continue
+        assert 1 <= len(answer["evidence"]) <= 3, answer["question"]
+        shown = {p["id"] for p in answer["passages"]}
+        for item in answer["evidence"]:
+            assert item["passage_id"] in shown
+            assert item["text"] in engine.passages[item["passage_id"]].text
+
+
+def test_the_summary_leads_with_the_first_answering_sentence(answers):
+    for _, answer in answers:
+        if answer["answerable"] and answer["evidence"]:
+            summary = answer["summary"]
+            for words in TEXTS.values():
+                summary = summary.removeprefix(words["uncertain"] + " ")
+            assert summary.lstrip("”“").startswith(answer["evidence"][0]["text"]), summary
+
+
+def test_evidence_holds_the_gold_words_for_most_answerable_questions(answers):
+    answerable = [(q, a) for q, a in answers if q["gold_passage"] and a["answerable"]]
+    held = [evidence_holds(a, q["gold_passage"]) for q, a in answerable]
+    assert sum(held) / len(held) >= 0.7
+
+
+def test_an_english_answer_marks_its_swedish_quote(engine):
+    answer = engine.ask("Who coordinates Sweden's work against prostitution and human trafficking?")
+    assert answer["answerable"]
+    assert "quoted in Swedish" in answer["summary"]
+
+
+def test_sentences_keep_abbreviations_and_section_signs_inside():
+    text = "Enligt 5 kap. 11 § SoL ska nämnden bl.a. ge stöd. Detta gäller t.ex. barn! Nästa?"
+    assert sentences(text) == [
+        "Enligt 5 kap. 11 § SoL ska nämnden bl.a. ge stöd.",
+        "Detta gäller t.ex. barn!",
+        "Nästa?",
+    ]
+    for start, end in sentence_spans(text):
+        assert text[start:end].strip() == text[start:end]
+
+
+def test_short_sentences_join_a_neighbour_in_windows():
+    text = "Artikel 5\nKonventionsstaterna ska respektera föräldrarnas ansvar och rätt. Lag (2012:776)."
+    spans = windows(text, 40)
+    assert len(spans) == 1 and text[spans[0][0] : spans[0][1]] == text

@@ -1,0 +1,110 @@
+"""The ranker: features from every signal, weights fitted as data, no hand constants."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import numpy as np
+
+from vemgorvad import settings
+from vemgorvad.index.search import Candidate
+from vemgorvad.qa.rank import FEATURES, Ranker, Signals, feature_row, fit_linear, with_gaps
+
+PACKAGE = Path(settings.__file__).parent
+RANKING_CODE = [
+    PACKAGE / "qa" / "rank.py",
+    PACKAGE / "qa" / "abstain.py",
+    PACKAGE / "qa" / "evidence.py",
+    PACKAGE / "index" / "windows.py",
+]
+RANKING_METHODS = {
+    PACKAGE / "qa" / "answer.py": {
+        "candidate_features",
+        "_rank_passages",
+        "_score_facts",
+        "_semantic_mentions",
+        "_abstain_reason",
+        "_probabilities",
+        "_paths",
+    },
+    PACKAGE / "qa" / "facts.py": {"rank_facts", "with_siblings", "citations"},
+    PACKAGE / "index" / "search.py": {"candidates"},
+}
+PLAIN = {0, 1, -1}
+
+
+def _literals(node: ast.AST) -> list[tuple[int, object]]:
+    return [
+        (n.lineno, n.value)
+        for n in ast.walk(node)
+        if isinstance(n, ast.Constant)
+        and type(n.value) in (int, float)
+        and n.value not in PLAIN
+    ]
+
+
+def test_no_ranking_constant_outside_settings():
+    found = []
+    for path in RANKING_CODE:
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(function, ast.FunctionDef):
+                found += [(path.name, *hit) for hit in _literals(function) if function.body]
+    for path, names in RANKING_METHODS.items():
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(function, ast.FunctionDef) and function.name in names:
+                found += [(path.name, *hit) for hit in _literals(function)]
+    # doctests live in docstrings (strings), so every literal found is in code
+    assert found == []
+
+
+def _candidate(dense, window, lexical, ranks=(1, 1, 1)):
+    return Candidate("p", 0, dense, window, 0, lexical, ranks)
+
+
+def test_feature_rows_follow_the_feature_names():
+    row = feature_row(
+        _candidate(0.8, 0.9, 3.0),
+        Signals(fact=0.95, entity=0.5, law_document=True, heading=0.25),
+        lexical_max=6.0,
+        coverage=0.5,
+        english_weight=0.0,
+        rank_k=30,
+    )
+    named = dict(zip(FEATURES, row, strict=True))
+    assert named["dense"] == 0.8 and named["window"] == 0.9
+    assert named["lexical"] == 0.25  # 3 of the best 6, times coverage 0.5
+    assert round(named["fact"], 6) == 0.05  # only what the fact adds beyond the passage
+    assert named["law_document"] == 1.0 and named["law_cited"] == 0.0
+
+
+def test_a_passage_without_facts_is_not_held_back_by_a_fact_that_adds_nothing():
+    kw = {"lexical_max": 1.0, "coverage": 1.0, "english_weight": 0.0, "rank_k": 30}
+    without = feature_row(_candidate(0.8, 0.9, 1.0), Signals(), **kw)
+    weaker_fact = feature_row(_candidate(0.8, 0.9, 1.0), Signals(fact=0.7), **kw)
+    assert without == weaker_fact
+
+
+def test_gaps_compare_a_candidate_with_its_rivals():
+    rows = np.zeros((2, len(FEATURES)))
+    rows[:, FEATURES.index("dense")] = [0.9, 0.8]
+    gaps = with_gaps(rows)[:, FEATURES.index("dense_gap")]
+    assert gaps.tolist() == [0.0, -0.1] or np.allclose(gaps, [0.0, -0.1])
+
+
+def test_a_fitted_ranker_round_trips_and_ranks_the_positive_first():
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(200, len(FEATURES)))
+    labels = (rows[:, 0] + 0.1 * rng.normal(size=200) > 1).astype(float)
+    ranker = fit_linear(rows, labels, FEATURES, 1.0)
+    again = Ranker.from_json(ranker.to_json())
+    assert np.allclose(ranker.score(rows), again.score(rows))
+    best = int(np.argmax(again.score(rows)))
+    assert labels[best] == 1.0
+
+
+def test_the_committed_ranker_was_fitted_with_cross_validated_figures():
+    ranker = Ranker.load()
+    assert set(ranker.features) <= set(FEATURES)
+    figures = ranker.about["cross_validated"]
+    assert figures["passage_hit@5"] > 0.5 and ranker.about["folds"] >= 2

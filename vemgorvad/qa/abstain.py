@@ -1,0 +1,227 @@
+"""Whether the documents answer a question, and how sure an answer is.
+
+Two kinds of evidence decide, in this order:
+
+1. **What is asked.** A question that asks for an attribute (a phone number, an address,
+   opening hours, a person's name, an amount of money, a length of time, a date to come —
+   ``data/attributes.json``) is answerable only if one of the first passages gives a value
+   of that kind; the engine then says which attribute the documents do not give. A
+   law or a source whose words the documents do not hold is not answered either.
+2. **How well the best passages fit.** A logistic regression over the question's
+   retrieval signals (the ranker's best score and its margin, the best cosines, the share
+   of the question's words the documents know, how many names in it no document holds:
+   "Barnahus", "ECPAT") estimates the probability that the
+   question is answerable at all; below a threshold chosen by grouped cross-validation
+   the engine abstains, and names what the documents do not mention when the question
+   holds such names. A second one, fitted the same way on whether the first passage
+   held the answer, is the confidence an answer shows: calibrated, so that answers shown
+   with 0.8 are right about eight times in ten (the README's reliability table).
+
+Both models are data (``data/abstainer.json``), written with their cross-validated
+figures by ``benchmarks/answers.py --fit``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vemgorvad import settings
+from vemgorvad.qa import understand
+from vemgorvad.qa.rank import Ranker, sigmoid
+
+ATTRIBUTES_FILE = Path(__file__).parent / "data" / "attributes.json"
+ABSTAINER_FILE = Path(__file__).parent / "data" / "abstainer.json"
+
+QUESTION_FEATURES = (
+    "top",
+    "margin",
+    "top_dense",
+    "top_window",
+    "coverage",
+    "lexical_coverage",
+    "top_entity",
+    "english",
+    "unknown_names",
+)
+"""The features of a question for both models, in row order (:func:`question_row`)."""
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """Something a question can ask for that a passage states or does not."""
+
+    name: str
+    label: dict[str, str]
+    question: re.Pattern[str]
+    evidence: re.Pattern[str]
+
+
+@cache
+def attributes() -> tuple[Attribute, ...]:
+    """The attributes of ``data/attributes.json``."""
+    data = json.loads(ATTRIBUTES_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        Attribute(
+            item["name"],
+            {"sv": item["sv"], "en": item["en"]},
+            re.compile(item["question"]),
+            re.compile(item["evidence"]),
+        )
+        for item in data["attributes"]
+    )
+
+
+def missing_attribute(question: str, passages: Sequence[str]) -> Attribute | None:
+    """The attribute a question asks for that none of the passages gives, if any.
+
+    >>> missing_attribute("Vilket telefonnummer har enheten?", ["Enheten ger stöd."]).name
+    'phone'
+    >>> missing_attribute("Vilket telefonnummer har enheten?", ["Ring 018-727 00 00."]) is None
+    True
+    """
+    folded = question.casefold()
+    for attribute in attributes():
+        if attribute.question.search(folded) and not any(
+            attribute.evidence.search(text) for text in passages
+        ):
+            return attribute
+    return None
+
+
+def question_row(
+    scores: Sequence[float],
+    dense: Sequence[float],
+    window: Sequence[float],
+    entity: Sequence[float],
+    coverage: float,
+    lexical_coverage: float,
+    english: bool,
+    unknown_names: int = 0,
+) -> list[float]:
+    """A question's features, in the order of :data:`QUESTION_FEATURES`.
+
+    Args:
+        scores: the ranker's scores of the candidates, best first.
+        dense, window, entity: those features of the first few candidates.
+        coverage: the share of the question's content words the documents know.
+        lexical_coverage: the share of its lemmas the BM25 index knows.
+        english: whether the question is English.
+        unknown_names: how many names in the question no document holds.
+    """
+    top = scores[0] if len(scores) else 0.0
+    second = scores[1] if len(scores) > 1 else top
+    return [
+        float(top),
+        float(top - second),
+        max(dense, default=0.0),
+        max(window, default=0.0),
+        coverage,
+        lexical_coverage,
+        max(entity, default=0.0),
+        float(english),
+        float(unknown_names),
+    ]
+
+
+@dataclass(frozen=True)
+class Abstainer:
+    """The two fitted question models and the threshold of answering.
+
+    Attributes:
+        answerable: log-odds that the documents answer the question.
+        correct: log-odds that the first passage holds the answer (the confidence).
+        threshold: abstain below this probability of being answerable.
+        about: how they were fitted and what cross-validation measured.
+    """
+
+    answerable: Ranker
+    correct: Ranker
+    threshold: float
+    about: dict[str, Any]
+
+    def probabilities(self, row: Sequence[float]) -> tuple[float, float]:
+        """(probability answerable, calibrated confidence) of a question's row."""
+        x = np.asarray([row], dtype=float)
+        answerable = sigmoid(float(self.answerable.score(x, QUESTION_FEATURES)[0]))
+        correct = sigmoid(float(self.correct.score(x, QUESTION_FEATURES)[0]))
+        return answerable, correct
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answerable": self.answerable.to_json(),
+            "correct": self.correct.to_json(),
+            "threshold": self.threshold,
+            "about": self.about,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Abstainer:
+        return cls(
+            Ranker.from_json(data["answerable"], QUESTION_FEATURES),
+            Ranker.from_json(data["correct"], QUESTION_FEATURES),
+            float(data["threshold"]),
+            dict(data.get("about", {})),
+        )
+
+    @classmethod
+    def load(cls, path: Path = ABSTAINER_FILE) -> Abstainer:
+        """The fitted models.
+
+        Raises:
+            FileNotFoundError: nothing fitted yet (``benchmarks/answers.py --fit``).
+        """
+        return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+    def save(self, path: Path = ABSTAINER_FILE) -> None:
+        path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+
+
+def gives_figure(question: str, lang: str, texts: Sequence[str], labels: Sequence[str]) -> bool:
+    """Whether one of the texts gives a number of the thing the question counts.
+
+    A figure counts when a word right after it matches a content word of the question or
+    a word of the labels of the entities it names ("två regionkoordinatorer").
+
+    >>> gives_figure("Hur många regionkoordinatorer finns?", "sv", ["Det finns två regionkoordinatorer."], [])
+    True
+    """
+    stems = [w.casefold() for w in understand.content_words(question, lang)]
+    for label in labels:
+        stems.extend(
+            w.casefold() for w in understand.words(label) if len(w) >= settings.FIGURE_LABEL_WORD
+        )
+    for text in texts:
+        for counted in counted_words(text):
+            if any(
+                understand.token_match(counted, stem) >= settings.FIGURE_WORD_MATCH
+                or understand.token_match(stem, counted) >= settings.FIGURE_WORD_MATCH
+                for stem in stems
+            ):
+                return True
+    return False
+
+
+FIGURE = re.compile(r"(?<![\d:/-])\d+(?:[.,]\d+)?(?![\d:/-])")
+
+
+def counted_words(text: str) -> list[str]:
+    """The words that follow a figure in a text: the things it counts.
+
+    Years, dates, SFS numbers and section numbers are not figures of anything.
+    """
+    masked = re.sub(r"\b(?:19|20)\d\d\b|\d+ kap\.|\d+ [a-z] ?§|\d+ §|^\d+\.", " ", text)
+    tokens = understand.words(masked)
+    numbers = set(understand.CUES["number_words"])
+    counted: list[str] = []
+    for position, token in enumerate(tokens):
+        if FIGURE.fullmatch(token) or token.casefold() in numbers:
+            counted.extend(t.casefold() for t in tokens[position + 1 : position + 1 + settings.FIGURE_COUNTED_WORDS])
+    return counted

@@ -1,0 +1,123 @@
+"""The sentences that answer: chosen from the best passages, verbatim.
+
+A person reads the sentence that answers before the passage around it. Each sentence
+window (:mod:`vemgorvad.index.windows`) of the first few ranked passages is scored as
+RAGFlow cites sentences without a language model: a weighted sum of its e5 cosine with
+the question and the share of the question's content lemmas it holds, plus how likely its
+passage is to hold the answer (the ranker's probability). The best sentence, and those
+close behind it, are the evidence. A sentence that opens by pointing back ("Detta", "Den
+…", "These") brings its predecessor, so the quote makes sense alone; the words in
+``data/anaphora.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vemgorvad import settings
+from vemgorvad.qa import understand
+
+_ANAPHORA = Path(__file__).parent / "data" / "anaphora.json"
+
+
+@cache
+def anaphora() -> frozenset[str]:
+    """Opening words that point back to the sentence before (case folded)."""
+    data = json.loads(_ANAPHORA.read_text(encoding="utf-8"))
+    return frozenset(w.casefold() for words in data["openers"].values() for w in words)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How sentences are scored and how many are kept (defaults: ``settings``)."""
+
+    cosine: float = settings.EVIDENCE_COSINE_WEIGHT
+    passage: float = settings.EVIDENCE_PASSAGE_WEIGHT
+    spread: float = settings.EVIDENCE_SPREAD
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A candidate sentence: ``text[start:end]`` of a passage, with its score."""
+
+    passage_id: str
+    start: int
+    end: int
+    score: float
+
+
+def overlap(question_lemmas: frozenset[str], text: str) -> float:
+    """The share of the question's content lemmas that occur in a text.
+
+    >>> overlap(frozenset({"nämnd", "stöd"}), "Nämnden ger stöd.")
+    1.0
+    """
+    if not question_lemmas:
+        return 0.0
+    return len(question_lemmas & understand.lemmas(text)) / len(question_lemmas)
+
+
+def select(
+    question_vector: np.ndarray,
+    question_lemmas: frozenset[str],
+    ranked: Sequence[tuple[str, float]],
+    index: Any,
+    text_of: Callable[[str], str],
+    weights: Weights | None = None,
+) -> list[dict[str, str]]:
+    """The 1–3 sentences that answer, best first, each ``{"passage_id", "text"}``.
+
+    Args:
+        question_vector: the question embedded.
+        question_lemmas: its content lemmas.
+        ranked: (passage id, probability that it holds the answer), best first.
+        index: the passage index (its sentence windows and rows).
+        text_of: passage id → its text.
+        weights: the scoring (default: ``settings``).
+    """
+    weights = weights or Weights()
+    found: list[Sentence] = []
+    for passage_id, probability in ranked[: settings.EVIDENCE_PASSAGES]:
+        row = index.row(passage_id)
+        windows = index.windows.of_row(row) if row is not None else []
+        cosines = index.windows.cosines(question_vector, windows)
+        text = text_of(passage_id)
+        for window_index, cosine in zip(windows, cosines, strict=True):
+            window = index.windows.windows[window_index]
+            words = overlap(question_lemmas, text[window.start : window.end])
+            score = (
+                weights.cosine * float(cosine)
+                + (1 - weights.cosine) * words
+                + weights.passage * probability
+            )
+            found.append(Sentence(passage_id, window.start, window.end, score))
+    if not found:
+        return []
+    found.sort(key=lambda s: -s.score)
+    floor = found[0].score - weights.spread
+    chosen = [s for s in found if s.score >= floor][: settings.MAX_EVIDENCE]
+    return [_with_predecessor(s, index, text_of) for s in chosen]
+
+
+def _with_predecessor(sentence: Sentence, index: Any, text_of: Callable[[str], str]) -> dict[str, str]:
+    """The sentence as evidence, with the one before it when it opens by pointing back."""
+    text = text_of(sentence.passage_id)
+    start = sentence.start
+    opening = understand.words(text[sentence.start : sentence.end])[:1]
+    if opening and opening[0].casefold() in anaphora():
+        row = index.row(sentence.passage_id)
+        before = [
+            index.windows.windows[i]
+            for i in (index.windows.of_row(row) if row is not None else [])
+            if index.windows.windows[i].end <= sentence.start
+        ]
+        if before:
+            start = before[-1].start
+    return {"passage_id": sentence.passage_id, "text": text[start : sentence.end]}

@@ -1,0 +1,191 @@
+"""The graph's side of an answer: which facts to show, in what words.
+
+Facts are drawn from the passages the ranker put first, scored by their own closeness to
+the question and their passage's rank; a stated list is kept whole; the laws the best
+passages cite come along as extracted facts. The summary leads with the answering
+sentences, quoted with their source, then says the first facts as sentences.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from vemgorvad import settings
+from vemgorvad.corpus.model import Passage
+from vemgorvad.graph.query import Fact, KnowledgeGraph
+
+TEXTS: dict[str, dict[str, str]] = {
+    lang: words
+    for lang, words in json.loads(
+        (Path(__file__).parent / "data" / "answer_texts.json").read_text(encoding="utf-8")
+    ).items()
+    if not lang.startswith("_")
+}
+"""What the engine says, per language (``data/answer_texts.json``)."""
+
+
+def sentence(graph: KnowledgeGraph, fact: Fact, lang: str) -> str:
+    """A fact as one sentence: its subject's name and its statement, in a language."""
+    subject = graph.entity(fact.subject)
+    if lang == "en":
+        name = (subject.label_en or subject.label) if subject else ""
+        return f"{name} {fact.statement_en or fact.statement}".strip()
+    return f"{subject.label if subject else ''} {fact.statement}".strip()
+
+def rank_facts(
+    graph: KnowledgeGraph, ranked: Sequence[str], fact_scores: dict[str, float], kind: str
+) -> list[tuple[float, Fact]]:
+    """The facts to show: strong on their own, and from a passage that ranks high."""
+    position = {pid: i for i, pid in enumerate(ranked)}
+    scored = []
+    for iri, score in fact_scores.items():
+        fact = graph.facts[iri]
+        rank = position.get(fact.passage_id or "")
+        if rank is None or rank >= settings.FACT_PASSAGES:
+            continue
+        total = score + settings.FACT_RANK_WEIGHT / (1 + rank)
+        if kind == "when" and fact.since:
+            total += settings.FACT_KIND_BONUS
+        if kind == "law" and fact.laws:
+            total += settings.FACT_KIND_BONUS
+        scored.append((total, fact))
+    scored.sort(key=lambda item: (-item[0], item[1].iri))
+    if not scored:
+        return []
+    floor = scored[0][0] - settings.FACT_SCORE_SPREAD
+    shown = [item for item in scored if item[0] >= floor][: settings.MAX_FACTS]
+    return with_siblings(shown, scored)
+
+def with_siblings(
+    shown: list[tuple[float, Fact]], scored: list[tuple[float, Fact]]
+) -> list[tuple[float, Fact]]:
+    """Keep a list whole: a shown relationship brings the others its passage states
+    with the same subject and relation ("funds TRIS, MVU, Kvinnobyrå …")."""
+    taken = {fact.iri for _, fact in shown}
+    out: list[tuple[float, Fact]] = []
+    for score, fact in shown:
+        out.append((score, fact))
+        if fact.kind != "relationship":
+            continue
+        for other_score, other in scored:
+            if (
+                other.iri not in taken
+                and other.kind == "relationship"
+                and other.passage_id == fact.passage_id
+                and other.subject == fact.subject
+                and other.relation == fact.relation
+            ):
+                taken.add(other.iri)
+                out.append((other_score, other))
+    return out[: settings.MAX_FACTS_WITH_SIBLINGS]
+
+def citations(
+    graph: KnowledgeGraph, ranked: Sequence[str], facts: list[tuple[float, Fact]], lang: str
+) -> list[dict[str, Any]]:
+    """The laws the best passages cite that no shown fact names: extracted facts."""
+    shown = {law for _, fact in facts for law in (*fact.laws, fact.subject, *fact.objects)}
+    out: list[dict[str, Any]] = []
+    for passage_id in ranked[: settings.CITATION_PASSAGES]:
+        for iri, words in graph.citations.get(passage_id, ()):
+            entity = graph.entity(iri)
+            if iri in shown or entity is None or entity.kind == "provision":
+                continue
+            shown.add(iri)
+            out.append(
+                {
+                    "id": f"{passage_id}#cites-{entity.iri}",
+                    "kind": "citation",
+                    "actor": None,
+                    "relation": "cites",
+                    "statement": TEXTS[lang]["cites"].format(law=entity.label),
+                    "object": entity.ref(),
+                    "laws": [entity.ref()],
+                    "target_groups": [],
+                    "since": entity.in_force,
+                    "source": {"passage_id": passage_id, "quote": words},
+                    "extracted": True,
+                    "score": 0.0,
+                }
+            )
+    return out[: settings.MAX_CITATIONS]
+
+def _ref(graph: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
+    entity = graph.entity(iri)
+    return entity.ref() if entity else None
+
+def fact_json(graph: KnowledgeGraph, fact: Fact, score: float) -> dict[str, Any]:
+    subject = graph.entity(fact.subject)
+    actor = _ref(graph, fact.subject) if subject and subject.kind == "actor" else None
+    laws = [r for r in (_ref(graph, i) for i in fact.laws) if r]
+    objects = [r for r in (_ref(graph, i) for i in fact.objects) if r]
+    return {
+        "id": fact.iri,
+        "kind": fact.kind,
+        "actor": actor,
+        "relation": fact.relation,
+        "statement": fact.statement,
+        "statement_en": fact.statement_en,
+        "object": objects[0] if objects else None,
+        "laws": laws,
+        "target_groups": [r for r in (_ref(graph, i) for i in fact.groups) if r],
+        "since": fact.since,
+        "source": {"passage_id": fact.passage_id, "quote": fact.quote},
+        "extracted": fact.extracted,
+        "score": round(score, 4),
+    }
+
+def source_name(passage: Passage) -> str:
+    """A passage as a reader names it: a statute's section by its id ("SFS 2001:453
+    5 kap. 11 §"), a memo's paragraph by its document and section."""
+    if "#" not in passage.id:
+        return passage.id
+    return ", ".join(part for part in (passage.document, passage.section) if part)
+
+def summary(
+    graph: KnowledgeGraph,
+    passages: Mapping[str, Passage],
+    evidence: list[dict[str, str]],
+    facts: list[Fact],
+    ranked: Sequence[str],
+    lang: str,
+) -> str:
+    """The answer in words: the answering sentences quoted with their source, then the
+    graph's facts as sentences (duties, relationships and findings; a fact that is not
+    a statement of who does what is shown as a card, not summarised)."""
+    words = TEXTS[lang]
+    quote = words["quote_translated" if lang == "en" else "quote"]
+    sentences = [
+        quote.format(text=e["text"], source=source_name(passages[e["passage_id"]]))
+        for e in evidence[: settings.SUMMARY_EVIDENCE]
+    ]
+    stated = [f for f in facts if f.kind in ("duty", "relationship", "assessment")]
+    for fact in stated[: settings.SUMMARY_FACTS]:
+        subject = graph.entity(fact.subject)
+        statement = (fact.statement_en if lang == "en" else None) or fact.statement
+        if fact.kind == "assessment" and subject:
+            name = (subject.label_en if lang == "en" else None) or subject.label
+            parts = [words["assessment"].format(name=name, statement=statement)]
+        else:
+            parts = [sentence(graph, fact, lang)]
+        law_names = [
+            e.label for e in map(graph.entity, fact.laws) if e and e.iri != fact.subject
+        ]
+        if law_names and not any(law in statement for law in law_names):
+            parts.append(words["law"].format(laws=", ".join(law_names)))
+        if fact.since and fact.since[:4] not in statement:
+            parts.append(words["since"].format(since=fact.since))
+        said = ", ".join(parts)
+        sentences.append(said[0].upper() + said[1:].rstrip(".") + ".")
+    if sentences:
+        return " ".join(sentences)
+    if not ranked:
+        return words["abstain"]
+    passage = passages[ranked[0]]
+    first = re.split(r"(?<=[.!?])\s", passage.text, maxsplit=1)[0]
+    return words["passage_only"].format(
+        section=passage.section or passage.document, sentence=first
+    )

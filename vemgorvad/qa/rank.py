@@ -1,0 +1,255 @@
+"""The second stage: every signal about a candidate passage, weighed by a fitted model.
+
+The first stage (:meth:`PassageIndex.candidates`) draws candidates the same way for every
+document: by the whole passage's cosine, its best sentence's cosine and BM25. Here each
+candidate gets a row of features — those three, what the graph knows (how close the
+question is to the facts stated in the passage beyond the passage's own text, the named
+entities the passage also names, whether it belongs to a statute the question names or
+cites a law it names), how well the section heading matches — and a logistic regression fitted on the
+pooled question files turns the row into one score. The weights are data
+(``data/ranker.json``), written by ``benchmarks/answers.py --fit`` with the grouped
+cross-validation that chose them; nothing here is a hand weight.
+
+A fact can only lift a passage that the first stage already drew, and it lifts it by how
+much closer its statement is than the passage's own text (``fact``), so a passage does
+not win because it has more vectors: compare like with like.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+RANKER_FILE = Path(__file__).parent / "data" / "ranker.json"
+MAX_ITERATIONS = 2000
+"""The solver's iteration limit: enough for these few features to converge."""
+
+FEATURES = (
+    "dense",
+    "window",
+    "dense_rank",
+    "window_rank",
+    "lexical",
+    "lexical_rank",
+    "fact",
+    "entity",
+    "law_document",
+    "law_cited",
+    "heading",
+    "english",
+    "dense_gap",
+    "window_gap",
+)
+"""The features of a candidate, in the order of a row (see :func:`feature_row`); the two
+gaps (how far below the question's best candidate) are filled in by :func:`with_gaps`."""
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the engine knows about one candidate besides the first stage's scores.
+
+    Attributes:
+        fact: the best score of a fact stated in the passage (an e5 cosine), or None.
+        entity: the weight of the question's named entities that the passage names.
+        law_document: whether the passage belongs to a statute the question names.
+        law_cited: whether the passage cites a law the question names.
+        heading: the share of the question's content lemmas in the title and heading.
+        english: the passage's rank among the English fact sentences' BM25, or None.
+    """
+
+    fact: float | None = None
+    entity: float = 0.0
+    law_document: bool = False
+    law_cited: bool = False
+    heading: float = 0.0
+    english: int | None = None
+
+
+def reciprocal(rank: int, k: float) -> float:
+    """A rank as a score in (0, 1]: ``k / (k + rank - 1)``.
+
+    >>> reciprocal(1, 30), round(reciprocal(31, 30), 2)
+    (1.0, 0.5)
+    """
+    return k / (k + rank - 1)
+
+
+def feature_row(
+    candidate: Any,
+    signals: Signals,
+    *,
+    lexical_max: float,
+    coverage: float,
+    english_weight: float,
+    rank_k: float,
+) -> list[float]:
+    """One candidate's features, in the order of :data:`FEATURES`.
+
+    Args:
+        candidate: a :class:`vemgorvad.index.search.Candidate`.
+        signals: what the engine knows of it.
+        lexical_max: the best BM25 score among the question's candidates (to scale BM25).
+        coverage: the share of the question's lemmas the lexical index knows (weighs BM25).
+        english_weight: the weight of the English facts' BM25 (0 for a Swedish question).
+        rank_k: the constant of :func:`reciprocal`.
+    """
+    dense_rank, window_rank, lexical_rank = candidate.ranks
+    own = max(candidate.dense, candidate.window)
+    fact = max(0.0, signals.fact - own) if signals.fact is not None else 0.0
+    english = reciprocal(signals.english, rank_k) if signals.english else 0.0
+    return [
+        candidate.dense,
+        candidate.window,
+        reciprocal(dense_rank, rank_k),
+        reciprocal(window_rank, rank_k),
+        coverage * (candidate.lexical / lexical_max if lexical_max > 0 else 0.0),
+        coverage * reciprocal(lexical_rank, rank_k),
+        fact,
+        signals.entity,
+        float(signals.law_document),
+        float(signals.law_cited),
+        signals.heading,
+        english_weight * english,
+        0.0,
+        0.0,
+    ]
+
+
+def with_gaps(rows: np.ndarray) -> np.ndarray:
+    """Fill in each candidate's distance below the question's best dense and window cosine.
+
+    Cosines of one question run higher or lower as a whole (an English question over
+    Swedish text is lower throughout); the gap compares a passage with its rivals.
+    """
+    if not len(rows):
+        return rows
+    for source, gap in (("dense", "dense_gap"), ("window", "window_gap")):
+        column = rows[:, FEATURES.index(source)]
+        rows[:, FEATURES.index(gap)] = column - column.max()
+    return rows
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """A fitted linear scorer over standardised features.
+
+    Attributes:
+        features: the feature names it was fitted on (a subset of :data:`FEATURES`).
+        mean, scale: the standardisation of each feature.
+        weights: one per feature.
+        intercept: the bias.
+        about: how it was fitted and what cross-validation measured (for people).
+    """
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    intercept: float
+    about: dict[str, Any]
+
+    def score(self, rows: np.ndarray, names: Sequence[str] = FEATURES) -> np.ndarray:
+        """The log-odds of each row (for the ranker: that its passage holds the answer).
+
+        Args:
+            rows: ``(n, len(names))`` feature rows.
+            names: the features of a row, in order.
+        """
+        if not len(rows):
+            return np.zeros(0)
+        columns = [list(names).index(name) for name in self.features]
+        x = (rows[:, columns] - np.asarray(self.mean)) / np.asarray(self.scale)
+        return x @ np.asarray(self.weights) + self.intercept
+
+    @classmethod
+    def dense_only(cls) -> Ranker:
+        """The passage's cosine alone: plain vector search, before anything is fitted."""
+        return cls(("dense",), (0.0,), (1.0,), (1.0,), 0.0, {"fitted": False})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "weights": list(self.weights),
+            "intercept": self.intercept,
+            "about": self.about,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], names: Sequence[str] = FEATURES) -> Ranker:
+        unknown = set(data["features"]) - set(names)
+        if unknown:
+            raise ValueError(f"the model names unknown features: {sorted(unknown)}")
+        return cls(
+            tuple(data["features"]),
+            tuple(float(v) for v in data["mean"]),
+            tuple(float(v) for v in data["scale"]),
+            tuple(float(v) for v in data["weights"]),
+            float(data["intercept"]),
+            dict(data.get("about", {})),
+        )
+
+    @classmethod
+    def load(cls, path: Path = RANKER_FILE, names: Sequence[str] = FEATURES) -> Ranker:
+        """A fitted model (by default the ranker, ``data/ranker.json``).
+
+        Raises:
+            FileNotFoundError: nothing fitted there (``benchmarks/answers.py --fit``).
+            ValueError: the file names features the code does not compute.
+        """
+        return cls.from_json(json.loads(path.read_text(encoding="utf-8")), names)
+
+    def save(self, path: Path = RANKER_FILE) -> None:
+        path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
+
+
+def fit_linear(
+    rows: np.ndarray,
+    labels: np.ndarray,
+    features: Sequence[str],
+    regularisation: float,
+    about: dict[str, Any] | None = None,
+    names: Sequence[str] = FEATURES,
+) -> Ranker:
+    """Fit a logistic regression (scikit-learn) on feature rows; the result as a Ranker.
+
+    Args:
+        rows: ``(n, len(names))``.
+        labels: 1 where the row is a positive (its passage holds the answer).
+        features: which features to use.
+        regularisation: scikit-learn's ``C`` (smaller is stronger).
+        about: what to record of how it was fitted.
+        names: the features of a row, in order.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    columns = [list(names).index(name) for name in features]
+    x = rows[:, columns]
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=regularisation, max_iter=MAX_ITERATIONS)
+    model.fit((x - mean) / scale, labels)
+    return Ranker(
+        tuple(features),
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in scale),
+        tuple(float(v) for v in model.coef_[0]),
+        float(model.intercept_[0]),
+        dict(about or {}),
+    )
+
+
+def sigmoid(value: float) -> float:
+    """The logistic function, safe for large magnitudes."""
+    if value >= 0:
+        return 1.0 / (1.0 + math.exp(-value))
+    e = math.exp(value)
+    return e / (1.0 + e)
