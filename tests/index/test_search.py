@@ -152,7 +152,9 @@ def test_a_changed_document_re_embeds_alone(embedder, tmp_path, monkeypatch):
     built = PassageIndex.build(
         first, directory, counting, progress=lambda d, t: progress.append((d, t))
     )
-    assert counting.embedded == len(first) == 5 and progress[-1] == (5, 5)
+    # each passage is embedded whole and sentence by sentence (one sentence each here)
+    assert len(first) == 5 and len(built.windows.windows) == 5
+    assert counting.embedded == 10 and progress[-1] == (5, 5)
 
     counting.embedded = 0
     PassageIndex.build(first, directory, counting)
@@ -162,7 +164,8 @@ def test_a_changed_document_re_embeds_alone(embedder, tmp_path, monkeypatch):
         tmp_path / "corpus", "Kvinnojouren erbjuder skyddat boende för kvinnor och barn."
     )
     rebuilt = PassageIndex.build(second, directory, counting)
-    assert counting.embedded == 1 and rebuilt.embedded == 1 and lexical_builds == [5, 5]
+    # the changed passage and its one sentence; every other vector is reused
+    assert counting.embedded == 2 and rebuilt.embedded == 1 and lexical_builds == [5, 5]
     changed = {p.id for p in second} - {p.id for p in first}
     assert len(changed) == 1
     (new_id,) = changed
@@ -222,8 +225,9 @@ def test_another_models_vectors_are_not_reused(small_index_dir, embedder, tmp_pa
     edit_manifest(small_index_dir, model="some-other-model")
     counting = CountingEmbedder(embedder)
     passages = write_corpus(tmp_path / "corpus", "Kvinnojouren finns.")
-    PassageIndex.build(passages, small_index_dir, counting)
-    assert counting.embedded == len(passages)
+    rebuilt = PassageIndex.build(passages, small_index_dir, counting)
+    # every passage again, whole and by its sentences: none of the other model's vectors
+    assert counting.embedded == len(passages) + len(rebuilt.windows.windows)
 
 
 def test_a_folder_with_other_files_is_not_replaced(embedder, tmp_path):
