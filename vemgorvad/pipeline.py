@@ -178,6 +178,7 @@ def _build_into(
 ) -> BuildResult:
     from vemgorvad.graph.build import FactError, build_graph
     from vemgorvad.graph.extract import link_mentions
+    from vemgorvad.graph.statements import extract_statements
     from vemgorvad.index.embed import load_embedder
     from vemgorvad.index.search import PassageIndex
 
@@ -205,6 +206,8 @@ def _build_into(
     report("graph", 1, 2)
     extraction = link_mentions(graph, documents)
     logger.info("extraction: %s", extraction.summary())
+    statements = extract_statements(graph, documents)  # duties and relationships, by rule
+    logger.info("statements: %s", statements.summary())
     graph.serialize(destination=staging / "graph.nt", format="nt", encoding="utf-8")
     report("graph", 2, 2)
 

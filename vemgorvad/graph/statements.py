@@ -1,0 +1,377 @@
+"""Reading duties and relationships out of any Swedish text, by rule.
+
+:func:`extract_statements` runs after :func:`vemgorvad.graph.extract.link_mentions` on
+every passage of every document and finds, sentence by sentence,
+
+* **duties**: an actor as the subject of a cue ("Socialnämnden ska …", "… ska
+  socialnämnden genast …", "X får inte …", "X ansvarar för …", "X har i uppdrag att …",
+  "Till socialnämndens uppgifter hör att …", "X samordnar …"), a passive with its agent
+  ("… meddelas av förvaltningsrätten efter ansökan av socialnämnden"), and numbered
+  lists ("Myndigheten ska 1. … 2. …", one duty per item);
+* **relationships**: part of ("Nexus inom Avdelning vuxen"), funds ("finansieras med
+  stöd av", "föreningsbidrag"), collaborates ("i samverkan med"), reports to
+  ("redovisa … till"), coordinates and is responsible for.
+
+The cue words, modalities, role words and relation cues are data
+(``graph/data/statement_patterns.json``). Actors are found by the graph's
+:class:`~vemgorvad.graph.extract.ActorMatcher`; in a statute, "nämnden", "myndigheten"
+and "rätten" are the actor of that kind the statute names most. A duty's legal basis is
+what the sentence cites, else the section (§) or statute its passage belongs to; its
+target groups are the SKOS concepts whose labels it names. Writing them to the graph is
+:mod:`vemgorvad.graph.statements_rdf`.
+
+>>> report = extract_statements(graph, documents)  # doctest: +SKIP
+>>> report.summary()  # doctest: +SKIP
+'522 passages: 431 duties, 58 relationships, 40 restating curated ones in 0.61 s'
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+from rdflib.term import Node
+
+from vemgorvad.corpus.model import Document, Passage
+from vemgorvad.corpus.sentences import sentence_spans
+from vemgorvad.graph.extract import DOCUMENT_SUBJECTS, ActorMatcher
+from vemgorvad.graph.refs import fold_label, strip_genitive
+from vemgorvad.vocab import ACTOR, LAGEN, VGV, document_iri, passage_iri, slug
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Statement", "StatementReport", "extract_statements", "patterns"]
+
+PATTERNS_FILE = Path(__file__).resolve().parent / "data" / "statement_patterns.json"
+"""The extractor's knowledge: cue words, modalities, role words and relation cues."""
+
+_FLAGS = re.IGNORECASE
+
+
+@cache
+def patterns() -> dict[str, Any]:
+    """The patterns file, read once."""
+    data: dict[str, Any] = json.loads(PATTERNS_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _FLAGS)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One duty or relationship read from one sentence.
+
+    Attributes:
+        kind: ``duty`` or ``relationship``.
+        subject: the bearer (duty) or the relationship's subject, an actor IRI.
+        predicate: the modality's local name (``Ska``, ``FarInte`` …) or the relation
+            property's IRI.
+        statement: the action phrase in Swedish ("ska verka för att …").
+        quote: the sentence (or list item), verbatim from the passage.
+        passage_id: the passage's stable id.
+        document_id: its document's id.
+        object: the relationship's object; empty for a duty.
+        laws: legal basis IRIs.
+        groups: target group IRIs.
+        since: an ISO date the statement holds from.
+        confidence: how sure the rule is.
+        rule: which rule found it.
+    """
+
+    kind: str
+    subject: str
+    predicate: str
+    statement: str
+    quote: str
+    passage_id: str
+    document_id: str
+    object: str = ""
+    laws: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    since: str | None = None
+    confidence: float = 0.7
+    rule: str = ""
+
+    @property
+    def key(self) -> str:
+        """A stable key: kind, passage, subject, predicate, object and quote hashed."""
+        import hashlib
+
+        text = "\n".join(
+            (self.kind, self.passage_id, self.subject, self.predicate, self.object, self.statement)
+        )
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class StatementReport:
+    """What :func:`extract_statements` added.
+
+    Attributes:
+        passages: passages read.
+        duties: extracted duties.
+        relationships: extracted relationships.
+        restating: extracted statements linked to a curated one (``vgv:restates``).
+        new_actors: organisations created as bearers ("Förvaltningsrätten").
+        seconds: time taken.
+        statements: everything found, in reading order.
+    """
+
+    passages: int = 0
+    duties: int = 0
+    relationships: int = 0
+    restating: int = 0
+    new_actors: int = 0
+    seconds: float = 0.0
+    statements: tuple[Statement, ...] = ()
+
+    def summary(self) -> str:
+        """One line for a log."""
+        return (
+            f"{self.passages} passages: {self.duties} duties, {self.relationships} "
+            f"relationships, {self.restating} restating curated ones, {self.new_actors} new "
+            f"actors in {self.seconds:.2f} s"
+        )
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    entity: URIRef
+    anaphor: bool = False
+
+
+@dataclass(frozen=True)
+class _Cue:
+    """A duty cue found for one subject mention."""
+
+    mention: _Mention
+    cut: int  # where the previous statement's action must end
+    action: int  # where this one's action starts
+    modality: str
+    say: str
+    rule: str
+    negatable: str | None
+
+
+# --- the extractor ------------------------------------------------------------------
+
+
+class StatementExtractor:
+    """Reads the statements of documents against one graph (its actors, groups, citations).
+
+    Args:
+        graph: the built graph, mentions and citations already linked.
+        documents: the corpus (for the words that occur in lower case).
+        new_actors: filled with bearer names that no actor has yet: folded name → label.
+    """
+
+    def __init__(self, graph: Graph, documents: Sequence[Document], new_actors: dict[str, str]) -> None:
+        self.graph = graph
+        self.data = patterns()
+        lowercase = frozenset(
+            w for d in documents for p in d.passages for w in re.findall(r"\b[a-zåäö][\w-]*", p.text)
+        )
+        self.actors = ActorMatcher(graph, lowercase)
+        self.new_actors = new_actors
+        self.new_iris: dict[URIRef, str] = {}
+        self.groups = _group_pattern(graph, self.data["group_labels"])
+        self.citations = _citations(graph)
+        self.provisions = {
+            str(passage): str(provision)
+            for provision, passage in graph.subject_objects(VGV.passage)
+            if (provision, RDF.type, VGV.Provision) in graph
+        }
+        self.regulations = {str(r) for r in graph.subjects(RDF.type, VGV.Regulation)}
+
+    # -- mentions --------------------------------------------------------------------
+
+    def _subject(self, document: Document) -> tuple[URIRef, re.Pattern[str]] | None:
+        for title_pattern, words in DOCUMENT_SUBJECTS:
+            match = title_pattern.search(document.title)
+            actor = self.actors.actor_for_name(match["name"]) if match else None
+            if actor is not None:
+                return actor, words
+        return None
+
+    def mentions(self, document: Document) -> dict[str, list[_Mention]]:
+        """The actor mentions of each passage of a document, anaphors resolved."""
+        node = document_iri(document.id)
+        subject = self._subject(document)
+        found: dict[str, list[_Mention]] = {}
+        for passage in document.passages:
+            items = [
+                _Mention(f.start, f.end, f.entity)
+                for f in self.actors.find(passage.text, node, subject)  # type: ignore[arg-type]
+                if f.entity is not None
+            ]
+            items += self._bearer_names(passage.text, items)
+            found[passage.id] = sorted(items, key=lambda m: m.start)
+        if document.sfs:
+            self._resolve_anaphors(document, found)
+        return found
+
+    def _bearer_names(self, text: str, known: list[_Mention]) -> list[_Mention]:
+        out = []
+        for match in _rx(self.data["bearer_names"]["pattern"]).finditer(text):
+            if any(m.start < match.end() and match.start() < m.end for m in known):
+                continue
+            name = match["name"][0].upper() + match["name"][1:]
+            actor = self.actors.actor_for_name(name)
+            if actor is None:
+                key = strip_genitive(fold_label(name))
+                self.new_actors.setdefault(key, name)
+                actor = new_actor_iri(key)
+                self.new_iris[actor] = key
+            out.append(_Mention(match.start(), match.end(), actor))
+        return out
+
+    def _resolve_anaphors(self, document: Document, found: dict[str, list[_Mention]]) -> None:
+        counts = Counter(m.entity for items in found.values() for m in items)
+        labels = {a: self._labels(a) for a in counts}
+        for passage in document.passages:
+            items = found[passage.id]
+            for word, rule in self.data["anaphors"].items():
+                suffix = rule["suffix"]
+                candidates = [
+                    a for a in counts if any(lb.endswith(suffix) and lb != suffix for lb in labels[a])
+                ]
+                if not candidates:
+                    continue
+                actor = max(candidates, key=lambda a: (counts[a], str(a)))
+                for match in re.finditer(rf"\b{word}\b", passage.text, _FLAGS):
+                    if any(m.start < match.end() and match.start() < m.end for m in items):
+                        continue
+                    items.append(_Mention(match.start(), match.end(), actor, anaphor=True))
+            items.sort(key=lambda m: m.start)
+
+    def _labels(self, actor: URIRef) -> list[str]:
+        if isinstance(actor, URIRef) and actor in self.graph.subjects(RDF.type, VGV.Actor):
+            return [fold_label(str(v)) for v in self.graph.objects(actor, SKOS.prefLabel)]
+        return [self.new_iris[actor]] if actor in self.new_iris else []
+
+    # -- reading ---------------------------------------------------------------------
+
+    def read(self, document: Document) -> list[Statement]:
+        """Every statement of one document, in reading order."""
+        from vemgorvad.graph.statements_rules import SentenceReader
+
+        out: list[Statement] = []
+        mentions = self.mentions(document)
+        for passage in document.passages:
+            reader = SentenceReader(self, document, passage, mentions[passage.id])
+            out.extend(reader.statements())
+        return out
+
+    # -- qualifiers ------------------------------------------------------------------
+
+    def laws(self, document: Document, passage: Passage, sentence: str) -> tuple[str, ...]:
+        """The sentence's citations, else the passage's section, else its statute."""
+        cited = sorted(
+            {e for e, words in self.citations.get(passage.id, ()) if words and words in sentence}
+            & self.regulations
+        )
+        if cited:
+            return tuple(cited)
+        provision = self.provisions.get(str(passage_iri(passage.id)))
+        if provision:
+            return (provision,)
+        if document.sfs and str(LAGEN[document.sfs]) in self.regulations:
+            return (str(LAGEN[document.sfs]),)
+        return ()
+
+    def label(self, actor: URIRef) -> str | None:
+        """An actor's Swedish label."""
+        for value in self.graph.objects(actor, SKOS.prefLabel):
+            if isinstance(value, Literal) and value.language == "sv":
+                return str(value)
+        return self.new_actors.get(self.new_iris.get(actor, ""))
+
+    def target_groups(self, text: str) -> tuple[str, ...]:
+        """The target groups whose labels the text names."""
+        if self.groups is None:
+            return ()
+        pattern, by_label = self.groups
+        return tuple(sorted({by_label[m.group().casefold()] for m in pattern.finditer(text)}))
+
+
+def _group_pattern(graph: Graph, extra: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """One alternation of every Swedish group label, longest first, and label → group."""
+    by_label: dict[str, str] = {}
+    for group in graph.subjects(RDF.type, VGV.TargetGroup):
+        for predicate in (SKOS.prefLabel, SKOS.altLabel):
+            for label in graph.objects(group, predicate):
+                if isinstance(label, Literal) and label.language == "sv" and len(label) > 3:
+                    by_label.setdefault(str(label).casefold(), str(group))
+    scheme = next(iter(graph.subjects(RDF.type, VGV.TargetGroup)), None)
+    base = str(scheme).rsplit("/", 1)[0] + "/" if scheme is not None else ""
+    for words_said, slug_name in extra.items():
+        if base and (URIRef(base + slug_name), RDF.type, VGV.TargetGroup) in graph:
+            by_label.setdefault(words_said.casefold(), base + slug_name)
+    if not by_label:
+        return None
+    labels = sorted(by_label, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, labels)) + r")\b", _FLAGS), by_label
+
+
+def _citations(graph: Graph) -> dict[str, list[tuple[str, str]]]:
+    """passage id → (regulation IRI, the words cited), from link_mentions' references."""
+    ids = {passage: str(pid) for passage, pid in graph.subject_objects(VGV.passageId)}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for mention in graph.subjects(RDF.type, VGV.LegalReference):
+        passage: Node | None = graph.value(mention, VGV.passage)
+        entity = graph.value(mention, VGV.entity)
+        words = graph.value(mention, VGV.matchedText)
+        if passage in ids and entity is not None:
+            out.setdefault(ids[passage], []).append((str(entity), str(words or "")))
+    return out
+
+
+def new_actor_iri(key: str) -> URIRef:
+    """The IRI of an organisation first found as a bearer ("förvaltningsrätten")."""
+    return ACTOR[slug(key)]
+
+
+def sentences_of(text: str) -> list[tuple[int, int]]:
+    """The sentence spans of a passage (see :func:`vemgorvad.corpus.sentences.sentence_spans`)."""
+    return sentence_spans(text)
+
+
+def extract_statements(graph: Graph, documents: Sequence[Document]) -> StatementReport:
+    """Read every document's duties and relationships and add them to the graph.
+
+    Args:
+        graph: built by :func:`vemgorvad.graph.build.build_graph` and linked by
+            :func:`vemgorvad.graph.extract.link_mentions`; changed in place.
+        documents: the loaded corpus.
+
+    Returns:
+        What was added, with the statements themselves.
+    """
+    from vemgorvad.graph.statements_rdf import write_statements
+
+    started = time.perf_counter()
+    new_actors: dict[str, str] = {}
+    extractor = StatementExtractor(graph, documents, new_actors)
+    found: list[Statement] = []
+    for document in documents:
+        found.extend(extractor.read(document))
+    report = write_statements(graph, found, new_actors, documents)
+    report.passages = sum(len(d.passages) for d in documents)
+    report.seconds = time.perf_counter() - started
+    logger.info("statements: %s", report.summary())
+    return report

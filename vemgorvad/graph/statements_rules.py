@@ -1,0 +1,370 @@
+"""The sentence rules of the statement extractor: duties, passives, lists, relations.
+
+One :class:`SentenceReader` reads one passage, sentence by sentence, against the actor
+mentions :class:`vemgorvad.graph.statements.StatementExtractor` found in it. The words
+it looks for are in ``graph/data/statement_patterns.json``; this module only knows the
+shapes of Swedish clauses: subject before the finite verb ("Socialnämnden ska …"), the
+verb before the subject after a fronted phrase ("Vid behov ska regionkoordinatorn …"),
+a passive with its agent ("… meddelas av förvaltningsrätten"), and a numbered list
+whose items complete the sentence that opens it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import TYPE_CHECKING, Any
+
+from rdflib.namespace import ORG
+
+from vemgorvad.corpus.model import Document, Passage
+from vemgorvad.vocab import VGV
+
+if TYPE_CHECKING:
+    from vemgorvad.graph.statements import Statement, StatementExtractor, _Cue, _Mention
+
+_PREFIXES = {"org": str(ORG), "vgv": str(VGV)}
+_TRAILING = re.compile(r"[\s,;:–-]*(?:\b(?:och|samt|men|dels|eller)\b[\s,]*)?$", re.IGNORECASE)
+_MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    from vemgorvad.graph.statements import _rx as compiled
+
+    return compiled(pattern)
+
+
+def _relation_iri(name: str) -> str:
+    prefix, local = name.split(":", 1)
+    return _PREFIXES[prefix] + local
+
+
+class SentenceReader:
+    """The statements of one passage.
+
+    Args:
+        extractor: the extractor (graph, patterns, qualifiers).
+        document: the passage's document.
+        passage: the passage.
+        mentions: its actor mentions, in text order.
+    """
+
+    def __init__(
+        self,
+        extractor: StatementExtractor,
+        document: Document,
+        passage: Passage,
+        mentions: list[_Mention],
+    ) -> None:
+        self.x = extractor
+        self.data: dict[str, Any] = extractor.data
+        self.document = document
+        self.passage = passage
+        self.text = passage.text
+        self.mentions = mentions
+        self.spans = _sentence_spans(self.text)
+        self.out: list[Statement] = []
+
+    def statements(self) -> list[Statement]:
+        """Every duty and relationship of the passage."""
+        if not self.mentions:
+            return []
+        for index, (a, b) in enumerate(self.spans):
+            inside = [m for m in self.mentions if a <= m.start and m.end <= b]
+            if not inside:
+                continue
+            self._duties(index, a, b, inside)
+            self._passives(a, b, inside)
+            self._relations(a, b, inside)
+        return self.out
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _statement(self, **fields: Any) -> Statement:
+        from vemgorvad.graph.statements import Statement
+
+        return Statement(passage_id=self.passage.id, document_id=self.document.id, **fields)
+
+    def _quote(self, a: int, b: int) -> str:
+        quote = self.text[a:b].strip()
+        return re.sub(self.data["amendment_note"], "", quote, flags=re.IGNORECASE).strip()
+
+    def _phrase(self, text: str) -> str:
+        text = re.sub(self.data["amendment_note"], "", text.strip(), flags=re.IGNORECASE)
+        text = _TRAILING.sub("", text.rstrip(" .")).strip()
+        limit = int(self.data["max_statement"])
+        if len(text) > limit:
+            text = text[:limit].rsplit(" ", 1)[0] + " …"
+        return re.sub(r"\s+", " ", text)
+
+    def _since(self, sentence: str) -> str | None:
+        match = _rx(self.data["since"]).search(sentence)
+        if match is None:
+            return None
+        month = _MONTHS.index(match["month"].lower()) + 1
+        return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
+
+    def _at_clause_start(self, a: int, mention: _Mention) -> bool:
+        before = self.text[a : mention.start]
+        before = _rx(self.data["sentence_start"]).sub("", before, count=1)
+        if not before.strip():
+            return True
+        openers = self.data["clause_openers"]
+        return bool(_rx(rf"(?:[,;:]|\b(?:{openers}))\s+$").search(before))
+
+    def _confidence(self, rule: str, mention: _Mention) -> float:
+        table = self.data["confidence"]
+        return round(float(table[rule]) + (float(table["anaphor"]) if mention.anaphor else 0.0), 2)
+
+    # -- duties ----------------------------------------------------------------------
+
+    def _cue(self, a: int, b: int, mention: _Mention, inside: list[_Mention]) -> _Cue | None:
+        from vemgorvad.graph.statements import _Cue
+
+        after = self.text[mention.end : b]
+        before = self.text[a : mention.start]
+        if _rx(self.data["not_subject_after"]).match(after):
+            return None
+        if self.text[mention.start : mention.end].casefold() in self.data["not_bearers"]:
+            return None
+        subject_first = self._at_clause_start(a, mention)
+        gap = rf"^\s+(?:\([^)]{{1,30}}\)\s+)?(?:(?:{self.data['adverbs']})\s+)*"
+        for cue in self.data["duty_cues"]:
+            if subject_first and "after" in cue:
+                found = _rx(gap + cue["after"]).match(after)
+                if found:
+                    say = cue["say"] or found["cue"].lower()
+                    return _Cue(mention, mention.start, mention.end + found.end(), cue["modality"],
+                                say, "activity" if not cue["say"] else "after", cue.get("negated"))
+            if "before" not in cue:
+                continue
+            front = _rx(cue["before"]).search(before)
+            if front is None or (cue.get("genitive") and self.text[mention.end - 1] != "s"):
+                continue
+            if not cue.get("genitive") and not before[: front.start()].strip():
+                continue  # "Ska socialnämnden …?": a question or a condition, no fronted phrase
+            if any(0 <= a + front.start() - m.end <= 1 for m in inside):
+                continue  # "Polismyndigheten har regeringens uppdrag": the subject came first
+            rest = after.lstrip()
+            offset = len(after) - len(rest)
+            tail = _rx(cue["inverted_after"]).match(rest) if "inverted_after" in cue else None
+            if "inverted_after" in cue and tail is None:
+                continue
+            start = mention.end + offset + (tail.end() if tail else 0)
+            rule = "genitive" if cue.get("genitive") else "inverted"
+            return _Cue(mention, a + front.start(), start, cue["modality"], cue["say"], rule,
+                        cue.get("negated"))
+        return None
+
+    def _coordinated(self, a: int, cues: list[_Cue], inside: list[_Mention]) -> list[_Cue]:
+        """Cues for subjects joined to a found one: "Polismyndigheten eller, om …, Kriminalvården ska"."""
+        from vemgorvad.graph.statements import _Cue
+
+        joined = _rx(self.data["coordination"])
+        out = []
+        for cue in cues:
+            for m in inside:
+                if m.end <= cue.mention.start and joined.fullmatch(self.text[m.end : cue.mention.start]):
+                    if cue.rule == "after" and self._at_clause_start(a, m):
+                        out.append(_Cue(m, m.start, cue.action, cue.modality, cue.say, cue.rule, cue.negatable))
+                elif cue.rule == "inverted" and m.start >= cue.action:
+                    lead = _rx(r"^\s*(?:och|samt|eller)\s+$").match(self.text[cue.action : m.start])
+                    if lead:
+                        out.append(_Cue(m, cue.cut, m.end, cue.modality, cue.say, cue.rule, cue.negatable))
+                        out.append(_Cue(cue.mention, cue.cut, m.end, cue.modality, cue.say, cue.rule, cue.negatable))
+                        cue = None  # type: ignore[assignment]
+                        break
+            if cue is not None:
+                out.append(cue)
+        return sorted(out, key=lambda c: (c.cut, c.mention.start))
+
+    def _duties(self, index: int, a: int, b: int, inside: list[_Mention]) -> None:
+        cues = [c for c in (self._cue(a, b, m, inside) for m in inside) if c is not None]
+        cues = self._coordinated(a, cues, inside)
+        seen_subjects: set[str] = set()
+        for number, cue in enumerate(cues):
+            later = [c.cut for c in cues[number + 1 :] if c.cut > cue.action]
+            end = min(later) if later else b
+            if end <= cue.action:
+                continue
+            modality, say = cue.modality, cue.say
+            action = self.text[cue.action : end]
+            negation = _rx(self.data["negation"]).match(action)
+            if cue.negatable and negation:
+                modality, say = cue.negatable, f"{say} {negation.group().strip().lower()}"
+                action = action[negation.end() :]
+            phrase = self._phrase(action)
+            sentence = self.text[a:b]
+            key = f"{cue.mention.entity}|{cue.action}"
+            if key in seen_subjects:
+                continue
+            seen_subjects.add(key)
+            items = self._list_items(index) if not sentence.rstrip().endswith(".") else []
+            if items:
+                limit = int(self.data["list_intro_max"])
+                intro = phrase if len(phrase) <= limit else phrase[:limit].rsplit(" ", 1)[0] + " …"
+                for item_a, item_b in items:
+                    item = self._phrase(_rx(self.data["list_item"]).sub("", self.text[item_a:item_b]))
+                    self._duty(cue, modality, f"{say} {intro} {item}", item_a, item_b, "list_item")
+            elif len(phrase) >= 3:
+                self._duty(cue, modality, f"{say} {phrase}", a, b, cue.rule)
+
+    def _list_items(self, index: int) -> list[tuple[int, int]]:
+        items = []
+        item = _rx(self.data["list_item"])
+        for a, b in self.spans[index + 1 :]:
+            if not item.match(self.text[a:b]):
+                break
+            items.append((a, b))
+        return items
+
+    def _duty(self, cue: _Cue, modality: str, statement: str, a: int, b: int, rule: str) -> None:
+        quote = self._quote(a, b)
+        if len(quote) < 10:
+            return
+        sentence = self.text[a:b]
+        self.out.append(
+            self._statement(
+                kind="duty",
+                subject=str(cue.mention.entity),
+                predicate=modality,
+                statement=re.sub(r"\s+([,;.])", r"\1", re.sub(r"\s+", " ", statement)).strip(),
+                quote=quote,
+                laws=self.x.laws(self.document, self.passage, sentence),
+                groups=self.x.target_groups(sentence),
+                since=self._since(sentence),
+                confidence=self._confidence(rule, cue.mention),
+                rule=rule,
+            )
+        )
+
+    # -- passives --------------------------------------------------------------------
+
+    def _passives(self, a: int, b: int, inside: list[_Mention]) -> None:
+        rules = self.data["passive"]
+        verbs = "|".join(sorted(rules["verbs"], key=len, reverse=True))
+        agent = _rx(rf"\b(?P<verb>{verbs})\s+(?:(?:också|även|endast|bara)\s+)?av\s+$")
+        for number, mention in enumerate(inside):
+            before = self.text[a : mention.start]
+            found = agent.search(before)
+            if found is None:
+                continue
+            head = _rx(self.data["sentence_start"]).sub("", before[: found.start()], count=1)
+            head = re.split(r",|;|\b(?:och|samt|men)\b", head)[-1].strip()
+            aux = _rx(r"\s*\b(?P<aux>har|hade|ska|skall|kan|får|bör|måste)(?:\s+(?:inte|också|även))?\s*$")
+            auxiliary = aux.search(head)
+            modality = rules["modality"]
+            if auxiliary:
+                modality = "Ska" if auxiliary["aux"].lower() in ("ska", "skall") else modality
+                head = head[: auxiliary.start()]
+            if not head or len(head) > 160 or _rx(self.data["passive"]["not_head"]).search(head):
+                continue
+            thing = head[0].lower() + head[1:] if not head[:2].isupper() else head
+            active = rules["verbs"][found["verb"].lower()]
+            sentence = self.text[a:b]
+            self.out.append(self._passive(mention, modality, f"{active} {thing}", a, b, "passive"))
+            for applicant in inside[number + 1 :]:
+                between = self.text[mention.end : applicant.end]
+                if _rx(rules["applicant"]).search(self.text[mention.end : applicant.start]):
+                    say = f"{rules['applicant_say']} {thing}"
+                    self.out.append(self._passive(applicant, "Gor", say, a, b, "applicant"))
+                    break
+                if len(between) > 80:
+                    break
+            del sentence
+
+    def _passive(self, mention: _Mention, modality: str, statement: str, a: int, b: int, rule: str) -> Statement:
+        sentence = self.text[a:b]
+        return self._statement(
+            kind="duty",
+            subject=str(mention.entity),
+            predicate=modality,
+            statement=self._phrase(statement),
+            quote=self._quote(a, b),
+            laws=self.x.laws(self.document, self.passage, sentence),
+            groups=self.x.target_groups(sentence),
+            since=self._since(sentence),
+            confidence=self._confidence(rule, mention),
+            rule=rule,
+        )
+
+    # -- relationships ---------------------------------------------------------------
+
+    def _relations(self, a: int, b: int, inside: list[_Mention]) -> None:
+        for rule in self.data["relations"]:
+            for subject, target in self._pairs(rule, a, b, inside):
+                if subject.entity == target.entity:
+                    continue
+                label = self.x.label(target.entity) or self.text[target.start : target.end]
+                self.out.append(
+                    self._statement(
+                        kind="relationship",
+                        subject=str(subject.entity),
+                        predicate=_relation_iri(rule["relation"]),
+                        object=str(target.entity),
+                        statement=f"{rule['say']} {label}",
+                        quote=self._quote(a, b),
+                        since=self._since(self.text[a:b]),
+                        confidence=round(float(rule["confidence"]), 2),
+                        rule=rule["relation"],
+                    )
+                )
+
+    def _pairs(
+        self, rule: dict[str, Any], a: int, b: int, inside: list[_Mention]
+    ) -> list[tuple[_Mention, _Mention]]:
+        """(subject, object) mention pairs a relation rule finds in one sentence."""
+        pairs: list[tuple[_Mention, _Mention]] = []
+        text = self.text
+        if "between" in rule:
+            for left, right in itertools.pairwise(inside):
+                if _rx(rule["between"]).fullmatch(text[left.end : right.start]):
+                    pairs.append((left, right))
+        if "passive_funder" in rule:
+            for number, funder in enumerate(inside):
+                if _rx(rule["passive_funder"]).search(text[a : funder.start]):
+                    funded = [m for m in inside[:number] if m.entity != funder.entity]
+                    funded = funded or [m for m in self.mentions if m.entity != funder.entity][:1]
+                    pairs += [(funder, m) for m in funded[:1]]
+        for key in ("funder_list", "object_list", "verb"):
+            if key not in rule:
+                continue
+            for cue in _rx(rule[key]).finditer(text, a, b):
+                subjects = [m for m in inside if m.end <= cue.start() and self._at_clause_start(a, m)]
+                if not subjects:
+                    continue
+                if key == "verb":
+                    targets = [
+                        m for m in inside
+                        if abs(m.start - cue.start()) < 120
+                        and _rx(rule["object_before"]).search(text[a : m.start])
+                        and not re.search(r"bidra\w*\s+till\s+$", text[a : m.start], re.IGNORECASE)
+                    ]
+                else:
+                    targets = self._listed(cue.end(), b, inside)
+                pairs += [(subjects[0], t) for t in targets]
+        if "object_after" in rule:
+            for number, target in enumerate(inside):
+                if _rx(rule["object_after"]).search(text[max(a, target.start - 60) : target.start]):
+                    subjects = [m for m in inside[:number] if self._at_clause_start(a, m)]
+                    pairs += [(subjects[0], target)] if subjects else []
+        return pairs
+
+    def _listed(self, start: int, b: int, inside: list[_Mention]) -> list[_Mention]:
+        """The mentions that follow a cue as a list: "med Polismyndigheten, Länsstyrelsen och …"."""
+        after = [m for m in inside if m.start >= start]
+        if not after or after[0].start - start > 60:
+            return []
+        listed = [after[0]]
+        gap = _rx(self.data["list_gap"])
+        for left, right in itertools.pairwise(after):
+            if not gap.match(self.text[left.end : right.start]):
+                break
+            listed.append(right)
+        return listed
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    from vemgorvad.graph.statements import sentences_of
+
+    return sentences_of(text)
