@@ -252,7 +252,10 @@ class StatementExtractor:
                 ]
                 if not candidates:
                     continue
-                actor = max(candidates, key=lambda a: (counts[a], str(a)))
+                here = [a for a in candidates if any(m.entity == a for m in items)]
+                if not here and len(candidates) > 1:
+                    continue  # several such actors in the statute, none in this passage
+                actor = max(here or candidates, key=lambda a: (counts[a], str(a)))
                 for match in re.finditer(rf"\b{word}\b", passage.text, _FLAGS):
                     if any(m.start < match.end() and match.start() < m.end for m in items):
                         continue

@@ -69,14 +69,30 @@ class SentenceReader:
         """Every duty and relationship of the passage."""
         if not self.mentions:
             return []
+        previous: list[_Mention] = []
         for index, (a, b) in enumerate(self.spans):
             inside = [m for m in self.mentions if a <= m.start and m.end <= b]
+            inside = self._plural(a, b, previous) + inside
+            previous = inside
             if not inside:
                 continue
             self._duties(index, a, b, inside)
             self._passives(a, b, inside)
             self._relations(a, b, inside)
         return self.out
+
+    def _plural(self, a: int, b: int, previous: list[_Mention]) -> list[_Mention]:
+        """"Dessa aktörer" at the start of a sentence: the actors the sentence before listed."""
+        from vemgorvad.graph.statements import _Mention
+
+        found = _rx(self.data["plural_anaphor"]).match(self.text[a:b])
+        if found is None or len(previous) < 2:
+            return []
+        listed = previous[1:] if self._at_clause_start(self._start_of(previous[0]), previous[0]) else previous
+        return [_Mention(a + found.start(), a + found.end(), m.entity, anaphor=True) for m in listed]
+
+    def _start_of(self, mention: _Mention) -> int:
+        return next(a for a, b in self.spans if a <= mention.start < b)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -107,10 +123,14 @@ class SentenceReader:
     def _at_clause_start(self, a: int, mention: _Mention) -> bool:
         before = self.text[a : mention.start]
         before = _rx(self.data["sentence_start"]).sub("", before, count=1)
+        before = _rx(self.data["staff"]).sub("", before)  # "Handläggarna vid mottagningen gör …"
         if not before.strip():
             return True
-        openers = self.data["clause_openers"]
-        return bool(_rx(rf"(?:[,;:]|\b(?:{openers}))\s+$").search(before))
+        openers = _rx(rf"(?:^\s*|(?:[,;:]|\b(?:{self.data['clause_openers']}))\s+)$")
+        if openers.search(before):
+            return True
+        owner = _rx(r"\b[\wåäö:-]+s\s+$").search(before)  # "Socialförvaltningens uppsökande verksamhet"
+        return owner is not None and bool(openers.search(before[: owner.start()]))
 
     def _confidence(self, rule: str, mention: _Mention) -> float:
         table = self.data["confidence"]
@@ -133,9 +153,10 @@ class SentenceReader:
             if subject_first and "after" in cue:
                 found = _rx(gap + cue["after"]).match(after)
                 if found:
-                    say = cue["say"] or found["cue"].lower()
+                    say = cue["say"] or re.sub(r"\s+", " ", found["cue"].lower())
+                    rule = cue.get("confidence_rule") or ("activity" if not cue["say"] else "after")
                     return _Cue(mention, mention.start, mention.end + found.end(), cue["modality"],
-                                say, "activity" if not cue["say"] else "after", cue.get("negated"))
+                                say, rule, cue.get("negated"))
             if "before" not in cue:
                 continue
             front = _rx(cue["before"]).search(before)
@@ -143,7 +164,7 @@ class SentenceReader:
                 continue
             if not cue.get("genitive") and not before[: front.start()].strip():
                 continue  # "Ska socialnämnden …?": a question or a condition, no fronted phrase
-            if any(0 <= a + front.start() - m.end <= 1 for m in inside):
+            if any(0 <= a + front.start() - m.end <= 1 and self._at_clause_start(a, m) for m in inside):
                 continue  # "Polismyndigheten har regeringens uppdrag": the subject came first
             rest = after.lstrip()
             offset = len(after) - len(rest)
@@ -152,30 +173,37 @@ class SentenceReader:
                 continue
             start = mention.end + offset + (tail.end() if tail else 0)
             rule = "genitive" if cue.get("genitive") else "inverted"
-            return _Cue(mention, a + front.start(), start, cue["modality"], cue["say"], rule,
+            say = cue["say"] or f"{front['cue']} {tail.group() if tail else ''}".lower().strip()
+            return _Cue(mention, a + front.start(), start, cue["modality"], say, rule,
                         cue.get("negated"))
         return None
 
     def _coordinated(self, a: int, cues: list[_Cue], inside: list[_Mention]) -> list[_Cue]:
-        """Cues for subjects joined to a found one: "Polismyndigheten eller, om …, Kriminalvården ska"."""
+        """Cues for subjects joined to a found one: "Polismyndigheten eller, om …, Kriminalvården
+        ska", "TRIS, MVU, Uppsala kvinnojour, Kvinnobyrå med flera kan …"."""
         from vemgorvad.graph.statements import _Cue
 
         joined = _rx(self.data["coordination"])
         out = []
         for cue in cues:
-            for m in inside:
-                if m.end <= cue.mention.start and joined.fullmatch(self.text[m.end : cue.mention.start]):
-                    if cue.rule == "after" and self._at_clause_start(a, m):
-                        out.append(_Cue(m, m.start, cue.action, cue.modality, cue.say, cue.rule, cue.negatable))
-                elif cue.rule == "inverted" and m.start >= cue.action:
-                    lead = _rx(r"^\s*(?:och|samt|eller)\s+$").match(self.text[cue.action : m.start])
-                    if lead:
-                        out.append(_Cue(m, cue.cut, m.end, cue.modality, cue.say, cue.rule, cue.negatable))
-                        out.append(_Cue(cue.mention, cue.cut, m.end, cue.modality, cue.say, cue.rule, cue.negatable))
-                        cue = None  # type: ignore[assignment]
-                        break
-            if cue is not None:
-                out.append(cue)
+            out.append(cue)
+            if cue.rule in ("inverted", "genitive"):
+                following = [m for m in inside if m.start >= cue.action]
+                lead = _rx(r"^\s*(?:och|samt|eller)\s+$")
+                if following and lead.match(self.text[cue.action : following[0].start]):
+                    out[-1] = _Cue(cue.mention, cue.cut, following[0].end, cue.modality, cue.say,
+                                   cue.rule, cue.negatable)
+                    out.append(_Cue(following[0], cue.cut, following[0].end, cue.modality,
+                                    cue.say, cue.rule, cue.negatable))
+                continue
+            chain, current = [], cue.mention
+            for m in reversed([m for m in inside if m.end <= cue.mention.start]):
+                if not joined.fullmatch(self.text[m.end : current.start]):
+                    break
+                chain.append(m)
+                current = m
+            if chain and self._at_clause_start(a, chain[-1]):
+                out += [_Cue(m, m.start, cue.action, cue.modality, cue.say, cue.rule, cue.negatable) for m in chain]
         return sorted(out, key=lambda c: (c.cut, c.mention.start))
 
     def _duties(self, index: int, a: int, b: int, inside: list[_Mention]) -> None:
@@ -185,7 +213,7 @@ class SentenceReader:
         for number, cue in enumerate(cues):
             later = [c.cut for c in cues[number + 1 :] if c.cut > cue.action]
             end = min(later) if later else b
-            if end <= cue.action:
+            if end < cue.action:
                 continue
             modality, say = cue.modality, cue.say
             action = self.text[cue.action : end]
@@ -353,7 +381,7 @@ class SentenceReader:
     def _listed(self, start: int, b: int, inside: list[_Mention]) -> list[_Mention]:
         """The mentions that follow a cue as a list: "med Polismyndigheten, Länsstyrelsen och …"."""
         after = [m for m in inside if m.start >= start]
-        if not after or after[0].start - start > 60:
+        if not after or after[0].start - start > int(self.data["list_reach"]):
             return []
         listed = [after[0]]
         gap = _rx(self.data["list_gap"])
