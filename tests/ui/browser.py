@@ -141,3 +141,64 @@ class RequestLog:
             if (parsed.hostname or "") not in LOCAL_HOSTS:
                 out.append(url)
         return out
+
+
+SCREENSHOTS = Path(
+    os.environ.get("VEMGORVAD_SCREENSHOTS") or Path(tempfile.gettempdir()) / "vemgorvad-screenshots"
+)
+"""Where each view's screenshot goes: a temporary folder, so a test run leaves the tree
+clean; ``make screenshots`` points it at docs/screenshots/ to refresh the README's."""
+ANSWER_TIMEOUT = 120_000  # ms; the first question also warms the model up
+ACTOR = "https://w3id.org/vemgorvad/id/actor/"
+
+
+class Visit:
+    """One page of the app with what it asked for and any dialog it opened."""
+
+    def __init__(self, context: Any, url: str) -> None:
+        self.page = context.new_page()
+        self.requests = RequestLog()
+        self.page.on("request", lambda request: self.requests.urls.append(request.url))
+        self.dialogs: list[str] = []
+
+        def on_dialog(dialog: Any) -> None:
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        self.page.on("dialog", on_dialog)
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(url, wait_until="networkidle")
+
+    def tab(self, tab_id: str) -> None:
+        self.page.click(f"button[data-tab-id={tab_id}]")
+
+    def ask(self, question: str) -> None:
+        self.tab("fraga")
+        self.page.fill("#question textarea", question)
+        shown = "() => ['#summary', '#passages'].map(s => document.querySelector(s)?.innerText).join('|')"
+        previous = self.page.evaluate(shown)
+        self.page.click("#ask")
+        self.page.wait_for_function(
+            f"previous => document.querySelector('#summary .vgv-summary') && ({shown})() !== previous",
+            arg=previous,
+            timeout=ANSWER_TIMEOUT,
+        )
+
+    def map_frame(self) -> Any:
+        self.tab("karta")
+        frame = self.page.frame_locator("#vgv-map-frame")
+        frame.locator("body[data-ready='1']").wait_for(timeout=60_000)
+        return frame
+
+    def close(self) -> None:
+        assert self.dialogs == [], f"a dialog opened: {self.dialogs}"
+        assert self.requests.off_machine() == [], self.requests.off_machine()
+        self.page.close()
+
+
+def shoot(visit: Visit, name: str, full_page: bool = False) -> None:
+    """Save what the page shows as ``SCREENSHOTS/name``."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.page.wait_for_timeout(300)
+    visit.page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)

@@ -10,101 +10,17 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.ui.browser import RequestLog, chromium_context, has_chromium, running_server
+from tests.ui.browser import ACTOR, has_chromium, shoot
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not has_chromium(), reason="Chromium is missing: `make browser`"),
 ]
-
-SCREENSHOTS = Path(
-    os.environ.get("VEMGORVAD_SCREENSHOTS")
-    or Path(tempfile.gettempdir()) / "vemgorvad-screenshots"
-)
-"""Where each view's screenshot goes: a temporary folder, so a test run leaves the tree
-clean; ``make screenshots`` points it at docs/screenshots/ to refresh the README's."""
-ANSWER_TIMEOUT = 120_000  # ms; the first question also warms the model up
-ACTOR = "https://w3id.org/vemgorvad/id/actor/"
-
-
-@pytest.fixture(scope="module")
-def server(built) -> Iterator[str]:
-    with running_server(built.parent.parent) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium_context() as context:
-        yield context
-
-
-class Visit:
-    """One page of the app with what it asked for and any dialog it opened."""
-
-    def __init__(self, context: Any, url: str) -> None:
-        self.page = context.new_page()
-        self.requests = RequestLog()
-        self.page.on("request", lambda request: self.requests.urls.append(request.url))
-        self.dialogs: list[str] = []
-
-        def on_dialog(dialog: Any) -> None:
-            self.dialogs.append(dialog.message)
-            dialog.dismiss()
-
-        self.page.on("dialog", on_dialog)
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.goto(url, wait_until="networkidle")
-
-    def tab(self, tab_id: str) -> None:
-        self.page.click(f"button[data-tab-id={tab_id}]")
-
-    def ask(self, question: str) -> None:
-        self.tab("fraga")
-        self.page.fill("#question textarea", question)
-        shown = "() => ['#summary', '#passages'].map(s => document.querySelector(s)?.innerText).join('|')"
-        previous = self.page.evaluate(shown)
-        self.page.click("#ask")
-        self.page.wait_for_function(
-            f"previous => document.querySelector('#summary .vgv-summary') && ({shown})() !== previous",
-            arg=previous,
-            timeout=ANSWER_TIMEOUT,
-        )
-
-    def map_frame(self) -> Any:
-        self.tab("karta")
-        frame = self.page.frame_locator("#vgv-map-frame")
-        frame.locator("body[data-ready='1']").wait_for(timeout=60_000)
-        return frame
-
-    def close(self) -> None:
-        assert self.dialogs == [], f"a dialog opened: {self.dialogs}"
-        assert self.requests.off_machine() == [], self.requests.off_machine()
-        self.page.close()
-
-
-@pytest.fixture
-def visit(server, browser) -> Iterator[Visit]:
-    page = Visit(browser, server)
-    yield page
-    page.close()
-
-
-def shoot(visit: Visit, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    visit.page.wait_for_timeout(300)
-    visit.page.screenshot(path=str(SCREENSHOTS / name))
-
 
 # --- Fråga ----------------------------------------------------------------------------------
 
@@ -123,12 +39,13 @@ def test_asking_shows_the_passage_with_the_quote_marked(visit):
     assert page.locator("#facts .vgv-badge", has_text="Nexus").count() > 0
 
 
-def test_a_path_is_drawn_and_the_screenshot_of_fraga(visit):
+def test_the_evidence_graph_is_drawn_and_the_screenshot_of_fraga(visit):
     visit.ask("Hur hänger Ebbamottagningen ihop med socialnämnden?")
     page = visit.page
-    assert page.locator("#paths svg.vgv-path-svg").count() > 0
-    drawn = page.locator("#paths svg.vgv-path-svg").first.text_content() or ""
-    assert "Ebbamottagningen" in drawn and "Socialnämnden" in drawn
+    drawn = page.locator("#evidence-graph svg.vgv-eg-svg")
+    assert drawn.count() == 1
+    text = drawn.text_content() or ""
+    assert "Ebbamottagningen" in text and "Socialnämnden" in text
     shoot(visit, "fraga.png")
 
 

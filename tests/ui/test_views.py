@@ -263,7 +263,8 @@ def test_passage_anchors_are_safe_and_distinct():
 
 
 def test_rendered_views_escape_what_they_show(kg):
-    from vemgorvad.ui.views.ask import render_facts, render_passages, render_paths, render_summary
+    from vemgorvad.ui.views.ask import render_facts, render_passages, render_summary
+    from vemgorvad.ui.views.evidence import render_evidence_graph
 
     evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
     answer = {
@@ -291,7 +292,7 @@ def test_rendered_views_escape_what_they_show(kg):
     for html in (
         render_summary(answer, "sv"),
         render_facts(answer, "en", kg),
-        render_paths(answer, "sv", kg),
+        render_evidence_graph(answer, "sv", kg),
         render_passages(answer, "sv"),
     ):
         assert "<script" not in html and "<img" not in html

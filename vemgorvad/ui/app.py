@@ -1,7 +1,8 @@
 """The Gradio app: one page, five views, Swedish with an English switch.
 
-* **Fråga** — a question to :meth:`Engine.ask`, the answer as summary, fact cards, path
-  drawings and cited passages (quotes in ``<mark>``, linked to the Källa view);
+* **Fråga** — a question to :meth:`Engine.ask`, the answer as summary, fact cards, its
+  evidence graph and cited passages (the answering sentence marked, linked to the Källa
+  view);
 * **Aktörskarta** — the network of actors, a page of its own in an iframe
   (:mod:`vemgorvad.ui.views.actor_map`);
 * **Lagrum** — the reference checker, the legal table and the timeline;
@@ -44,17 +45,14 @@ from vemgorvad.graph.views import (
     source_view,
     timeline,
 )
+from vemgorvad.ui.tabs import ASK_CONCURRENCY, LIGHT_CONCURRENCY, Tab, light
+from vemgorvad.ui.tabs.ask import ASK_BATCH, AskTab
+from vemgorvad.ui.tabs.legal import LegalTab
+from vemgorvad.ui.tabs.others import MapTab, MatrixTab, SourceTab
 from vemgorvad.ui.views import actor_map as map_view
-from vemgorvad.ui.views.ask import render_facts, render_passages, render_paths, render_summary
 from vemgorvad.ui.views.html import e
-from vemgorvad.ui.views.i18n import EXAMPLES, LANGUAGES, lang_code, pick, t
-from vemgorvad.ui.views.legal import (
-    UPLOAD_TYPES,
-    Checker,
-    render_check,
-    render_legal_table,
-    render_timeline,
-)
+from vemgorvad.ui.views.i18n import LANGUAGES, lang_code, pick, t
+from vemgorvad.ui.views.legal import Checker, render_legal_table, render_timeline
 from vemgorvad.ui.views.matrix import export_csv, export_xlsx, render_matrix
 from vemgorvad.ui.views.source import render_sources
 
@@ -62,26 +60,10 @@ logger = logging.getLogger(__name__)
 
 STATIC_DIR = map_view.STATIC_DIR
 
-ASK_CONCURRENCY = 2
-ASK_BATCH = 8
-"""Questions arriving together are answered as one batch of at most this many."""
-"""Questions answered at once: one per core; the rest wait in the queue."""
-
-LIGHT_CONCURRENCY = 8
-"""Other events (filters, language, rendering cached views) at once; each takes ms."""
+__all__ = ["ASK_BATCH", "ASK_CONCURRENCY", "LIGHT_CONCURRENCY", "build_app", "create_server"]
 
 QUEUE_SIZE = 100
 """Events that may wait; ~20 users with a few clicks each fit."""
-
-MAX_CHECK_CHARS = 200_000
-"""The longest pasted text the checker reads."""
-
-TABS = ("fraga", "karta", "lagrum", "matris", "kalla")
-"""The tabs' ids, in order (``static/app.js`` selects them by these)."""
-
-TAB_LABELS = dict(
-    zip(TABS, ("tab_ask", "tab_map", "tab_legal", "tab_matrix", "tab_source"), strict=True)
-)
 
 HEAD = '<script src="vgv/static/app.js" defer></script>'
 """Loaded into the page's head: the links between the views."""
@@ -163,68 +145,21 @@ def _header(lang: str) -> str:
     )
 
 
-def _intro(lang: str, key: str) -> str:
-    return f"<p class='vgv-meta'>{e(t(lang, key))}</p>"
-
-
-def _examples(lang: str) -> list[list[str]]:
-    return [[question] for question in EXAMPLES[lang]]
-
-
 # --- the app ------------------------------------------------------------------------------
 
 
 def build_app(engine: Any) -> gr.Blocks:
     """The Blocks app over a loaded engine (styles and head come with :func:`create_server`).
 
-    The ``/ask`` API endpoint takes a question and returns (summary, facts_html,
-    paths_html, passages_html, answer_json).
+    Each tab is built by its own module under :mod:`vemgorvad.ui.tabs`. The ``/ask`` API
+    endpoint takes a question and returns (notice, summary, facts_html, graph_html,
+    passages_html, answer_json).
     """
     data = ViewData(engine)
-    kg = data.kg
     lang0 = "sv"
-
-    def render_answer(answer: dict[str, Any] | None, lang: str) -> tuple[str, str, str, str]:
-        if not answer:
-            return "", "", "", ""
-        return (
-            render_summary(answer, lang),
-            render_facts(answer, lang, kg),
-            render_paths(answer, lang, kg),
-            render_passages(answer, lang),
-        )
-
-    def ask(questions: list[str], languages: list[str]) -> tuple[list[Any], ...]:
-        """Answer a batch of questions (Gradio gathers concurrent ones, up to
-        ``ASK_BATCH``, so the model embeds them in one pass); ``language`` only chooses
-        the labels around each answer."""
-        answers = engine.ask_many([q or "" for q in questions])
-        rows = [
-            (*render_answer(answer, lang_code(language or "Svenska")), answer)
-            for answer, language in zip(answers, languages, strict=True)
-        ]
-        return tuple(list(column) for column in zip(*rows, strict=True))
-
-    def check(text: str, upload: str | None, base: str, language: str) -> str:
-        from vemgorvad.corpus.load import DocumentError
-
-        lang = lang_code(language)
-        base_sfs = (base or "").strip() or None
-        if upload:
-            try:
-                checked_text, results = data.checker.check_path(Path(upload), base_sfs)
-            except DocumentError as error:
-                message = str(error).rsplit(": ", 1)[-1]
-                return f"<div class='vgv-summary vgv-abstain'>{e(t(lang, 'refs_error', error=message))}</div>"
-        elif (text or "").strip():
-            checked_text = text[:MAX_CHECK_CHARS]
-            results = data.checker.check(checked_text, base_sfs)
-        else:
-            return f"<div class='vgv-summary vgv-abstain'>{e(t(lang, 'refs_empty'))}</div>"
-        return render_check(checked_text, results, lang)
-
+    tabs: list[Tab] = [AskTab(data), MapTab(data), LegalTab(data), MatrixTab(data), SourceTab(data)]
     with gr.Blocks(title="Vem gör vad", analytics_enabled=False) as app:
-        with gr.Row(equal_height=False):
+        with gr.Row(equal_height=False, elem_id="vgv-top"):
             header = gr.HTML(_header(lang0), elem_id="vgv-header")
             language = gr.Radio(
                 list(LANGUAGES),
@@ -232,292 +167,41 @@ def build_app(engine: Any) -> gr.Blocks:
                 label=t(lang0, "language"),
                 elem_id="language",
                 scale=0,
-                min_width=280,
+                min_width=200,
             )
         with gr.Tabs(elem_id="vgv-tabs"):
-            with gr.Tab(t(lang0, "tab_ask"), id="fraga", elem_id="tab-fraga") as tab_ask:
-                with gr.Row(equal_height=True):
-                    question = gr.Textbox(
-                        label=t(lang0, "question"),
-                        placeholder=t(lang0, "question_placeholder"),
-                        scale=6,
-                        max_length=2000,
-                        elem_id="question",
-                    )
-                    button = gr.Button(t(lang0, "ask"), variant="primary", scale=1, elem_id="ask")
-                examples = gr.Dataset(
-                    components=[question],
-                    samples=_examples(lang0),
-                    label=t(lang0, "examples"),
-                    type="index",
-                    elem_id="examples",
-                )
-                summary = gr.HTML(elem_id="summary", min_height=0)
-                facts = gr.HTML(elem_id="facts", min_height=0)
-                paths = gr.HTML(elem_id="paths", min_height=0)
-                passages = gr.HTML(elem_id="passages", min_height=0)
-                with gr.Accordion(t(lang0, "json"), open=False) as raw_box:
-                    raw = gr.JSON(elem_id="answer-json")
-            with gr.Tab(t(lang0, "tab_map"), id="karta", elem_id="tab-karta") as tab_map:
-                map_frame = gr.HTML(map_view.frame_html(lang0), elem_id="map-box")
-            with gr.Tab(t(lang0, "tab_legal"), id="lagrum", elem_id="tab-lagrum") as tab_legal:
-                checker_title = gr.HTML(
-                    f"<h3 class='vgv-h'>{e(t(lang0, 'legal_checker'))}</h3>"
-                    + _intro(lang0, "legal_checker_intro")
-                )
-                with gr.Row():
-                    refs_text = gr.Textbox(
-                        label=t(lang0, "refs_text"), lines=6, scale=3, elem_id="refs-text"
-                    )
-                    with gr.Column(scale=1):
-                        refs_file = gr.File(
-                            label=t(lang0, "refs_file"),
-                            file_types=UPLOAD_TYPES,
-                            type="filepath",
-                            height=150,
-                            elem_id="refs-file",
-                        )
-                        refs_base = gr.Textbox(
-                            label=t(lang0, "refs_base"), max_lines=1, elem_id="refs-base"
-                        )
-                refs_button = gr.Button(
-                    t(lang0, "refs_check"), variant="primary", elem_id="refs-check"
-                )
-                refs_result = gr.HTML(elem_id="refs-result")
-                legal_title = gr.HTML(f"<h3 class='vgv-h'>{e(t(lang0, 'legal_table'))}</h3>")
-                show_extracted = gr.Checkbox(
-                    label=t(lang0, "legal_show_extracted"), value=False, elem_id="legal-extracted"
-                )
-                legal = gr.HTML(data.legal_html(lang0, False), elem_id="legal-table")
-                timeline_title = gr.HTML(f"<h3 class='vgv-h'>{e(t(lang0, 'timeline'))}</h3>")
-                timeline_box = gr.HTML(data.timeline_html(lang0), elem_id="timeline")
-            with gr.Tab(t(lang0, "tab_matrix"), id="matris", elem_id="tab-matris") as tab_matrix:
-                matrix_intro = gr.HTML(_intro(lang0, "matrix_intro"))
-                _, csv_path, xlsx_path = data.matrix_views(lang0, "", "")
-                with gr.Row(equal_height=True):
-                    matrix_kind = gr.Dropdown(
-                        data.kind_choices(lang0),
-                        value="",
-                        label=t(lang0, "matrix_kind"),
-                        elem_id="matrix-kind",
-                    )
-                    matrix_law = gr.Dropdown(
-                        data.law_choices(lang0),
-                        value="",
-                        label=t(lang0, "matrix_law"),
-                        elem_id="matrix-law",
-                    )
-                    with gr.Column(min_width=200):
-                        matrix_csv = gr.DownloadButton(
-                            t(lang0, "matrix_csv"),
-                            value=csv_path,
-                            size="sm",
-                            variant="secondary",
-                            elem_id="matrix-csv",
-                        )
-                        matrix_xlsx = gr.DownloadButton(
-                            t(lang0, "matrix_xlsx"),
-                            value=xlsx_path,
-                            size="sm",
-                            variant="secondary",
-                            elem_id="matrix-xlsx",
-                        )
-                matrix = gr.HTML("", elem_id="matrix")  # filled when the tab opens
-                matrix_loaded = gr.Checkbox(False, visible=False)
-            with gr.Tab(t(lang0, "tab_source"), id="kalla", elem_id="tab-kalla") as tab_source:
-                source_intro = gr.HTML(_intro(lang0, "source_intro"))
-                sources = gr.HTML("", elem_id="sources")  # filled when the tab opens
-                sources_loaded = gr.Checkbox(False, visible=False)
-
-        # --- events ---------------------------------------------------------------------
-        answer_outputs = [summary, facts, paths, passages, raw]
-        # Every way of asking shares one queue: batched, two batches at a time.
-        answering: dict[str, Any] = {
-            "fn": ask,
-            "inputs": [question, language],
-            "outputs": answer_outputs,
-            "concurrency_limit": ASK_CONCURRENCY,
-            "concurrency_id": "engine",
-            "batch": True,
-            "max_batch_size": ASK_BATCH,
-        }
-        button.click(**answering, api_name="ask")
-        question.submit(**answering, api_visibility="private")
-        examples.click(
-            lambda index, language: (
-                EXAMPLES[lang_code(language)][index] if index is not None else ""
-            ),
-            inputs=[examples, language],
-            outputs=question,
-            api_visibility="private",
-            concurrency_limit=LIGHT_CONCURRENCY,
-        ).then(**answering, api_visibility="private")
-        refs_button.click(
-            check,
-            inputs=[refs_text, refs_file, refs_base, language],
-            outputs=refs_result,
-            api_visibility="private",
-            concurrency_limit=ASK_CONCURRENCY,
-            concurrency_id="checker",
-        )
-        show_extracted.change(
-            lambda show, language: data.legal_html(lang_code(language), bool(show)),
-            inputs=[show_extracted, language],
-            outputs=legal,
-            api_visibility="private",
-            concurrency_limit=LIGHT_CONCURRENCY,
-        )
-        for control in (matrix_kind, matrix_law):
-            control.change(
-                lambda kind, law, language: data.matrix_views(
-                    lang_code(language), kind or "", law or ""
-                ),
-                inputs=[matrix_kind, matrix_law, language],
-                outputs=[matrix, matrix_csv, matrix_xlsx],
-                api_visibility="private",
-                concurrency_limit=LIGHT_CONCURRENCY,
-            )
-
-        # the two largest views are sent when their tab is first opened, not with the page
-        def open_sources(language: str, loaded: bool) -> tuple[Any, bool]:
-            return (gr.update() if loaded else data.sources_html(lang_code(language))), True
-
-        def open_matrix(language: str, kind: str, law: str, loaded: bool) -> tuple[Any, bool]:
-            if loaded:
-                return gr.update(), True
-            return data.matrix_views(lang_code(language), kind or "", law or "")[0], True
-
-        tab_source.select(
-            open_sources,
-            inputs=[language, sources_loaded],
-            outputs=[sources, sources_loaded],
-            api_visibility="private",
-            concurrency_limit=LIGHT_CONCURRENCY,
-        )
-        tab_matrix.select(
-            open_matrix,
-            inputs=[language, matrix_kind, matrix_law, matrix_loaded],
-            outputs=[matrix, matrix_loaded],
-            api_visibility="private",
-            concurrency_limit=LIGHT_CONCURRENCY,
-        )
-
-        def switch_language(
-            choice: str,
-            answer: dict[str, Any] | None,
-            kind: str,
-            law: str,
-            show: bool,
-            shown_check: str,
-            text: str,
-            upload: str | None,
-            base: str,
-        ) -> dict[Any, Any]:
-            lang = lang_code(choice)
-            matrix_html, csv_file, xlsx_file = data.matrix_views(lang, kind or "", law or "")
-            rendered = render_answer(answer, lang)
-            refs_html = check(text, upload, base, choice) if shown_check else ""
-            return {
-                header: _header(lang),
-                language: gr.update(label=t(lang, "language")),
-                tab_ask: gr.Tab(label=t(lang, "tab_ask")),
-                tab_map: gr.Tab(label=t(lang, "tab_map")),
-                tab_legal: gr.Tab(label=t(lang, "tab_legal")),
-                tab_matrix: gr.Tab(label=t(lang, "tab_matrix")),
-                tab_source: gr.Tab(label=t(lang, "tab_source")),
-                question: gr.update(
-                    label=t(lang, "question"), placeholder=t(lang, "question_placeholder")
-                ),
-                button: gr.update(value=t(lang, "ask")),
-                examples: gr.Dataset(samples=_examples(lang), label=t(lang, "examples")),
-                summary: rendered[0],
-                facts: rendered[1],
-                paths: rendered[2],
-                passages: rendered[3],
-                raw_box: gr.Accordion(label=t(lang, "json")),
-                map_frame: map_view.frame_html(lang),
-                checker_title: f"<h3 class='vgv-h'>{e(t(lang, 'legal_checker'))}</h3>"
-                + _intro(lang, "legal_checker_intro"),
-                refs_text: gr.update(label=t(lang, "refs_text")),
-                refs_file: gr.update(label=t(lang, "refs_file")),
-                refs_base: gr.update(label=t(lang, "refs_base")),
-                refs_button: gr.update(value=t(lang, "refs_check")),
-                refs_result: refs_html,
-                legal_title: f"<h3 class='vgv-h'>{e(t(lang, 'legal_table'))}</h3>",
-                show_extracted: gr.update(label=t(lang, "legal_show_extracted")),
-                legal: data.legal_html(lang, bool(show)),
-                timeline_title: f"<h3 class='vgv-h'>{e(t(lang, 'timeline'))}</h3>",
-                timeline_box: data.timeline_html(lang),
-                matrix_intro: _intro(lang, "matrix_intro"),
-                matrix_kind: gr.update(
-                    choices=data.kind_choices(lang), label=t(lang, "matrix_kind")
-                ),
-                matrix_law: gr.update(choices=data.law_choices(lang), label=t(lang, "matrix_law")),
-                matrix_csv: gr.update(label=t(lang, "matrix_csv"), value=csv_file),
-                matrix_xlsx: gr.update(label=t(lang, "matrix_xlsx"), value=xlsx_file),
-                matrix: matrix_html,
-                matrix_loaded: True,
-                source_intro: _intro(lang, "source_intro"),
-                sources: data.sources_html(lang),
-                sources_loaded: True,
-            }
-
-        language.change(
-            switch_language,
-            inputs=[
-                language,
-                raw,
-                matrix_kind,
-                matrix_law,
-                show_extracted,
-                refs_result,
-                refs_text,
-                refs_file,
-                refs_base,
-            ],
-            outputs=[
-                header,
-                language,
-                tab_ask,
-                tab_map,
-                tab_legal,
-                tab_matrix,
-                tab_source,
-                question,
-                button,
-                examples,
-                summary,
-                facts,
-                paths,
-                passages,
-                raw_box,
-                map_frame,
-                checker_title,
-                refs_text,
-                refs_file,
-                refs_base,
-                refs_button,
-                refs_result,
-                legal_title,
-                show_extracted,
-                legal,
-                timeline_title,
-                timeline_box,
-                matrix_intro,
-                matrix_kind,
-                matrix_law,
-                matrix_csv,
-                matrix_xlsx,
-                matrix,
-                source_intro,
-                sources,
-                matrix_loaded,
-                sources_loaded,
-            ],
-            api_visibility="private",
-            concurrency_limit=LIGHT_CONCURRENCY,
-        )
+            for tab in tabs:
+                with gr.Tab(
+                    t(lang0, tab.label_key), id=tab.tab_id, elem_id=f"tab-{tab.tab_id}"
+                ) as tab.tab:
+                    tab.build(lang0)
+        for tab in tabs:
+            tab.wire(language)
+        _wire_language(language, header, tabs)
     return app
+
+
+def _wire_language(language: gr.Radio, header: gr.HTML, tabs: list[Tab]) -> None:
+    """One switch re-renders everything on screen in the chosen language."""
+    inputs = [language] + [component for tab in tabs for component in tab.switch_inputs]
+    outputs: list[Any] = [header, language] + [tab.tab for tab in tabs]
+    outputs += [component for tab in tabs for component in tab.switch_outputs]
+
+    def switch_language(choice: str, *values: Any) -> dict[Any, Any]:
+        lang = lang_code(choice)
+        updates: dict[Any, Any] = {
+            header: _header(lang),
+            language: gr.update(label=t(lang, "language")),
+        }
+        position = 0
+        for tab in tabs:
+            count = len(tab.switch_inputs)
+            updates[tab.tab] = gr.Tab(label=t(lang, tab.label_key))
+            updates.update(tab.switch(lang, list(values[position : position + count])))
+            position += count
+        return updates
+
+    language.change(switch_language, inputs=inputs, outputs=outputs, **light())
 
 
 def create_server(engine: Any, auth: Callable[[str, str], bool] | None = None) -> FastAPI:

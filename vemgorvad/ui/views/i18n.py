@@ -1,277 +1,45 @@
 """The app's own words in Swedish and English (the data's labels come from the graph).
 
+Every sentence a person reads is in ``vemgorvad/ui/locales/<lang>.json`` (``texts`` for
+the page, ``map`` for the actor map page, ``examples`` for the example questions); how a
+passage's score reads as a strength ("stark träff") is in ``locales/strength.json``.
 The language switch changes only these labels and which of the graph's labels is shown;
 the engine always answers in the question's own language.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
 LANGUAGES = {"Svenska": "sv", "English": "en"}
 """The language radio's choices → language code."""
 
-EXAMPLES = {
-    "sv": [
-        "Vilken enhet möter vuxna som säljer sex i Uppsala?",
-        "Vem ansvarar för stöd till barn som kan vara offer för människohandel?",
-        "Vad säger socialtjänstlagen om stöd till brottsoffer?",
-        "Hur hänger Ebbamottagningen ihop med socialnämnden?",
-    ],
-    "en": [
-        "Which unit supports adults who sell sex in Uppsala?",
-        "Who coordinates the national work against human trafficking?",
-        "What does the Social Services Act say about crime victims?",
-    ],
-}
+
+def _load(lang: str) -> dict[str, Any]:
+    return dict(json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8")))
+
+
+_LOCALE = {lang: _load(lang) for lang in LANGUAGES.values()}
+
+EXAMPLES: dict[str, list[str]] = {lang: data["examples"] for lang, data in _LOCALE.items()}
 """Example questions written for the app (never taken from the evaluation files)."""
 
-TEXTS: dict[str, dict[str, str]] = {
-    "sv": {
-        "title": "Vem gör vad",
-        "tagline": "Vem gör vad, enligt vilken lag, för vem – i socialtjänstens arbete mot prostitution och människohandel. Varje svar med sina källor.",
-        "language": "Språk",
-        "tab_ask": "Fråga",
-        "tab_map": "Aktörskarta",
-        "tab_legal": "Lagrum",
-        "tab_matrix": "Ansvarsmatris",
-        "tab_source": "Källa",
-        "question": "Din fråga",
-        "question_placeholder": "Till exempel: Vem samordnar arbetet mot människohandel?",
-        "ask": "Fråga",
-        "examples": "Exempel",
-        "summary": "Svar",
-        "facts": "Fakta ur kunskapsgrafen",
-        "paths": "Hur hänger de ihop?",
-        "passages": "Källor",
-        "abstain_title": "Dokumenten svarar inte på frågan",
-        "uncertain_title": "Osäkert svar",
-        "answer_title": "Svar",
-        "law": "Lag",
-        "group": "Målgrupp",
-        "since": "Sedan",
-        "quote": "Citat",
-        "show_in_source": "Visa i källan",
-        "show_on_map": "Visa på kartan",
-        "passage": "Stycke",
-        "score": "relevans",
-        "confidence": "säkerhet",
-        "no_facts": "Inga fakta ur grafen för den här frågan.",
-        "json": "Svaret som JSON",
-        "map_intro": "Aktörerna och deras relationer. Dra för att flytta, scrolla för att zooma, klicka på en aktör för dess ansvar, lagar, relationer och textställen.",
-        "legal_checker": "Granska hänvisningar",
-        "legal_checker_intro": "Klistra in en text eller ladda upp en fil (txt, md, docx, pdf). Varje lagrumshänvisning tolkas mot kunskapsgrafen och problem flaggas.",
-        "refs_text": "Text att granska",
-        "refs_file": "…eller en fil",
-        "refs_base": "SFS-nummer för hänvisningar utan lagnamn (valfritt, t.ex. 2001:453)",
-        "refs_check": "Granska",
-        "refs_none": "Inga lagrumshänvisningar hittades i texten.",
-        "refs_summary": "{total} hänvisningar, {flagged} med anmärkningar.",
-        "refs_reference": "Hänvisning",
-        "refs_resolved": "Tolkas som",
-        "refs_status": "Status",
-        "refs_cited": "Citeras i korpusen",
-        "refs_warnings": "Anmärkningar",
-        "refs_ok": "Inga anmärkningar",
-        "refs_error": "Filen kunde inte läsas: {error}",
-        "refs_empty": "Skriv eller klistra in en text, eller ladda upp en fil.",
-        "legal_table": "Regelverk i kunskapsgrafen",
-        "legal_show_extracted": "Visa även regelverk som bara den automatiska extraktionen hittat",
-        "legal_regulation": "Regelverk",
-        "legal_citation": "Beteckning",
-        "legal_in_force": "I kraft",
-        "legal_status": "Status",
-        "legal_says": "Vad korpusen säger",
-        "legal_binds": "Binder",
-        "legal_cited": "Citeras i",
-        "legal_text": "Lagtext",
-        "legal_count": "{count} regelverk",
-        "legal_part_of": "del av",
-        "timeline": "Tidslinje över rättsliga förändringar",
-        "status_in force": "gäller",
-        "status_replaced": "ersatt av {by}",
-        "status_not yet in force": "träder i kraft senare",
-        "status_unknown": "okänd",
-        "from": "från",
-        "origin_extracted": "automatiskt funnen",
-        "origin_corpus": "ur lagtexten",
-        "matrix_intro": "Aktörer som rader, målgrupper som kolumner. En cell visar skyldigheterna som binder aktören mot målgruppen, med lag och stycke. En bredare målgrupp räknar också in skyldigheter mot smalare grupper inom den.",
-        "matrix_kind": "Aktörstyp",
-        "matrix_law": "Lag",
-        "matrix_all": "Alla",
-        "matrix_csv": "Ladda ner CSV",
-        "matrix_xlsx": "Ladda ner Excel (xlsx)",
-        "matrix_actor": "Aktör",
-        "matrix_empty": "Inga skyldigheter med de här filtren.",
-        "matrix_via": "via",
-        "matrix_size": "{rows} aktörer × {groups} målgrupper",
-        "duty": "Skyldighet",
-        "source_intro": "Dokumenten stycke för stycke. Understrukna namn är aktörer och lagar som texten nämner; klicka för att se dem på kartan.",
-        "source_contents": "Innehåll",
-        "source_passages": "{count} stycken",
-        "relation_hasDutyUnder": "har ansvar enligt",
-        "relation_serves": "riktar sig till",
-        "relation_broader": "ingår i",
-        "relation_narrower": "omfattar",
-        "relation_related": "har samband med",
-    },
-    "en": {
-        "title": "Who does what",
-        "tagline": "Who does what, under which law, for whom – in Swedish social services' work against prostitution and human trafficking. Every answer with its sources.",
-        "language": "Language",
-        "tab_ask": "Ask",
-        "tab_map": "Actor map",
-        "tab_legal": "Legal references",
-        "tab_matrix": "Responsibility matrix",
-        "tab_source": "Sources",
-        "question": "Your question",
-        "question_placeholder": "For example: Who coordinates the work against human trafficking?",
-        "ask": "Ask",
-        "examples": "Examples",
-        "summary": "Answer",
-        "facts": "Facts from the knowledge graph",
-        "paths": "How are they connected?",
-        "passages": "Sources",
-        "abstain_title": "The documents do not answer this",
-        "uncertain_title": "Uncertain answer",
-        "answer_title": "Answer",
-        "law": "Law",
-        "group": "Target group",
-        "since": "Since",
-        "quote": "Quote",
-        "show_in_source": "Show in source",
-        "show_on_map": "Show on map",
-        "passage": "Passage",
-        "score": "relevance",
-        "confidence": "confidence",
-        "no_facts": "No facts from the graph for this question.",
-        "json": "The answer as JSON",
-        "map_intro": "The actors and their relations. Drag to move, scroll to zoom, click an actor for its duties, laws, relations and passages.",
-        "legal_checker": "Check references",
-        "legal_checker_intro": "Paste a text or upload a file (txt, md, docx, pdf). Every legal reference is resolved against the knowledge graph and problems are flagged.",
-        "refs_text": "Text to check",
-        "refs_file": "…or a file",
-        "refs_base": "SFS number for references without a law name (optional, e.g. 2001:453)",
-        "refs_check": "Check",
-        "refs_none": "No legal references were found in the text.",
-        "refs_summary": "{total} references, {flagged} flagged.",
-        "refs_reference": "Reference",
-        "refs_resolved": "Resolved as",
-        "refs_status": "Status",
-        "refs_cited": "Cited in the corpus",
-        "refs_warnings": "Warnings (in Swedish)",
-        "refs_ok": "No warnings",
-        "refs_error": "The file could not be read: {error}",
-        "refs_empty": "Type or paste a text, or upload a file.",
-        "legal_table": "Regulations in the knowledge graph",
-        "legal_show_extracted": "Also show regulations found only by the automatic extraction",
-        "legal_regulation": "Regulation",
-        "legal_citation": "Citation",
-        "legal_in_force": "In force",
-        "legal_status": "Status",
-        "legal_says": "What the corpus says",
-        "legal_binds": "Binds",
-        "legal_cited": "Cited in",
-        "legal_text": "Statute text",
-        "legal_count": "{count} regulations",
-        "legal_part_of": "part of",
-        "timeline": "Timeline of legal changes",
-        "status_in force": "in force",
-        "status_replaced": "replaced by {by}",
-        "status_not yet in force": "enters into force later",
-        "status_unknown": "unknown",
-        "from": "from",
-        "origin_extracted": "found automatically",
-        "origin_corpus": "from the statute text",
-        "matrix_intro": "Actors as rows, target groups as columns. A cell shows the duties binding the actor toward the group, with law and passage. A broader group also counts the duties toward narrower groups within it.",
-        "matrix_kind": "Actor kind",
-        "matrix_law": "Law",
-        "matrix_all": "All",
-        "matrix_csv": "Download CSV",
-        "matrix_xlsx": "Download Excel (xlsx)",
-        "matrix_actor": "Actor",
-        "matrix_empty": "No duties with these filters.",
-        "matrix_via": "via",
-        "matrix_size": "{rows} actors × {groups} target groups",
-        "duty": "Duty",
-        "source_intro": "The documents passage by passage. Underlined names are actors and laws the text mentions; click one to see it on the map.",
-        "source_contents": "Contents",
-        "source_passages": "{count} passages",
-        "relation_hasDutyUnder": "has duties under",
-        "relation_serves": "serves",
-        "relation_broader": "is part of",
-        "relation_narrower": "includes",
-        "relation_related": "is related to",
-    },
-}
+TEXTS: dict[str, dict[str, str]] = {lang: data["texts"] for lang, data in _LOCALE.items()}
 """Every label of the app, by language."""
 
-MAP_TEXTS: dict[str, dict[str, str]] = {
-    "sv": {
-        "law": "Lag",
-        "group": "Målgrupp",
-        "relation": "Relation",
-        "document": "Dokument",
-        "all": "Alla",
-        "extracted": "Visa även automatiskt funna aktörer",
-        "reset": "Rensa filter",
-        "fit": "Visa allt",
-        "png": "PNG",
-        "svg": "SVG",
-        "graphml": "GraphML",
-        "download": "Ladda ner",
-        "count": "{nodes} aktörer, {edges} relationer",
-        "empty": "Inga aktörer med de här filtren.",
-        "legend": "Aktörstyper",
-        "relations": "Relationer",
-        "actors": "Aktörer",
-        "hint": "Klicka på en aktör för att se dess ansvar, lagar, relationer och textställen.",
-        "duties": "Ansvar",
-        "laws": "Lagar",
-        "related": "Relationer",
-        "passages": "Textställen",
-        "none": "–",
-        "show": "Visa i källan",
-        "more": "och {count} till",
-        "extracted_node": "funnen av den automatiska extraktionen, inte granskad",
-        "group_label": "Målgrupp",
-        "since": "sedan",
-        "loading": "Laddar …",
-    },
-    "en": {
-        "law": "Law",
-        "group": "Target group",
-        "relation": "Relation",
-        "document": "Document",
-        "all": "All",
-        "extracted": "Also show actors found by the automatic extraction",
-        "reset": "Clear filters",
-        "fit": "Fit",
-        "png": "PNG",
-        "svg": "SVG",
-        "graphml": "GraphML",
-        "download": "Download",
-        "count": "{nodes} actors, {edges} relations",
-        "empty": "No actors with these filters.",
-        "legend": "Actor kinds",
-        "relations": "Relations",
-        "actors": "Actors",
-        "hint": "Click an actor to see its duties, laws, relations and passages.",
-        "duties": "Duties",
-        "laws": "Laws",
-        "related": "Relations",
-        "passages": "Passages",
-        "none": "–",
-        "show": "Show in source",
-        "more": "and {count} more",
-        "extracted_node": "found by the automatic extraction, not reviewed",
-        "group_label": "Target group",
-        "since": "since",
-        "loading": "Loading …",
-    },
-}
+MAP_TEXTS: dict[str, dict[str, str]] = {lang: data["map"] for lang, data in _LOCALE.items()}
 """The actor map page's labels (sent to it as JSON)."""
+
+STRENGTH_LEVELS: list[tuple[str, float]] = [
+    (level["level"], float(level["min"]))
+    for level in json.loads((LOCALES / "strength.json").read_text(encoding="utf-8"))["levels"]
+]
+"""(level, lowest score) from strongest to weakest: the one place the thresholds live."""
 
 
 def lang_code(choice: str | None) -> str:
@@ -285,6 +53,20 @@ def t(lang: str, key: str, **values: Any) -> str:
     """The label ``key`` in ``lang`` (Swedish when missing), with ``{values}`` filled in."""
     text = TEXTS.get(lang, TEXTS["sv"]).get(key) or TEXTS["sv"].get(key, key)
     return text.format(**values) if values else text
+
+
+def strength(score: float | None) -> str | None:
+    """A calibrated score (0..1) as a level: "strong", "medium" or "weak" (None: no score).
+
+    >>> strength(0.7), strength(0.2), strength(0.01)
+    ('strong', 'medium', 'weak')
+    """
+    if score is None:
+        return None
+    for level, floor in STRENGTH_LEVELS:
+        if score >= floor:
+            return level
+    return STRENGTH_LEVELS[-1][0]
 
 
 def pick(item: Mapping[str, Any] | None, lang: str, key: str = "label") -> str:
