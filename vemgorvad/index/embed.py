@@ -28,6 +28,8 @@ from vemgorvad import settings
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from vemgorvad.index.onnx import OnnxEncoder
+
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 16
@@ -47,15 +49,20 @@ class Embedder:
         dimension: the length of its vectors.
     """
 
-    def __init__(self, model: SentenceTransformer, name: str) -> None:
+    def __init__(
+        self, model: SentenceTransformer, name: str, onnx: OnnxEncoder | None = None
+    ) -> None:
         """Wrap a loaded model.
 
         Args:
             model: the sentence-transformers model.
             name: its name, as recorded in index manifests.
+            onnx: the same model run by ONNX Runtime, to embed passages with (the
+                vectors agree; :mod:`vemgorvad.index.onnx`); queries stay on torch.
         """
         self.model = model
         self.name = name
+        self.onnx = onnx
         dimension = model.get_embedding_dimension()
         if dimension is None:
             raise ModelUnavailable(f"model {name!r} does not state its embedding dimension")
@@ -108,9 +115,13 @@ class Embedder:
                 pieces.append(window)
                 owners.append(index)
                 weights.append(float(tokens))
-        vectors = self.model.encode_document(
-            pieces, batch_size=BATCH_SIZE, show_progress_bar=False, convert_to_numpy=True
-        )
+        if self.onnx is not None:
+            prompt = self.model.prompts.get("document") or ""
+            vectors = self.onnx.encode([prompt + piece for piece in pieces], BATCH_SIZE)
+        else:
+            vectors = self.model.encode_document(
+                pieces, batch_size=BATCH_SIZE, show_progress_bar=False, convert_to_numpy=True
+            )
         vectors = np.asarray(vectors, dtype=np.float32)
         if len(pieces) == len(passages):
             return _normalised(vectors)
@@ -231,8 +242,27 @@ def load_embedder(name: str | None = None) -> Embedder:
             f"({error})"
         ) from error
     model.eval()
-    embedder = Embedder(model, name)
+    onnx = _onnx_encoder(model, Path(location)) if name == settings.DEFAULT_MODEL else None
+    embedder = Embedder(model, name, onnx)
     logger.info(
         "loaded embedding model %s from %s (dimension %d)", name, location, embedder.dimension
     )
     return embedder
+
+
+def _onnx_encoder(model: SentenceTransformer, folder: Path) -> OnnxEncoder | None:
+    """The model on ONNX Runtime for passages, exporting it once; None when not wanted or
+    when the export fails (then torch embeds everything, as before)."""
+    if not settings.ONNX_PASSAGES:
+        return None
+    from vemgorvad.index.onnx import ONNX_FILE, OnnxEncoder, export
+
+    path = folder / ONNX_FILE
+    try:
+        if not path.is_file():
+            logger.info("exporting %s to ONNX (once)", folder)
+            export(model, folder)
+        return OnnxEncoder(path, model.tokenizer, int(model.max_seq_length or 512))
+    except Exception as error:  # an export or runtime problem must not stop a build
+        logger.warning("embedding passages with torch: ONNX Runtime unavailable (%s)", error)
+        return None
