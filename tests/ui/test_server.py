@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 
 import pytest
 from gradio_client import Client
 
-from tests.ui.browser import running_server
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server(built) -> Iterator[str]:
-    with running_server(built.parent.parent) as url:
-        yield url
 
 
 def test_asking_over_http_shows_the_nexus_passage(server):
     client = Client(server, verbose=False)
-    _summary, facts, _paths, passages, answer = client.predict("Vad gör Nexus?", api_name="/ask")
+    _notice, _summary, facts, _graph, passages, answer = client.predict(
+        "Vad gör Nexus?", "Svenska", False, api_name="/ask"
+    )
     assert "Nexus är förvaltningens enhet" in passages
-    assert any(p["text"].startswith("Nexus är förvaltningens enhet") for p in answer["passages"][:5])
+    assert any(
+        p["text"].startswith("Nexus är förvaltningens enhet") for p in answer["passages"][:5]
+    )
     assert answer["answerable"] is True
     assert "Nexus" in facts
 
@@ -41,8 +36,8 @@ def test_server_listens_on_loopback_only(server):
 
 def test_markup_in_a_question_stays_inert(server):
     client = Client(server, verbose=False)
-    _summary, facts, paths, passages, answer = client.predict(
-        "<script>alert(1)</script> Vad gör Nexus?", api_name="/ask"
+    _notice, _summary, facts, paths, passages, answer = client.predict(
+        "<script>alert(1)</script> Vad gör Nexus?", "Svenska", False, api_name="/ask"
     )
     for html_out in (facts, paths, passages):
         assert "<script>" not in html_out
