@@ -243,8 +243,11 @@ class StatementExtractor:
     def _resolve_anaphors(self, document: Document, found: dict[str, list[_Mention]]) -> None:
         counts = Counter(m.entity for items in found.values() for m in items)
         labels = {a: self._labels(a) for a in counts}
+        before: list[_Mention] = []
         for passage in document.passages:
             items = found[passage.id]
+            nearby = {m.entity for m in (*items, *before)}
+            before = list(items)
             for word, rule in self.data["anaphors"].items():
                 suffix = rule["suffix"]
                 candidates = [
@@ -252,10 +255,10 @@ class StatementExtractor:
                 ]
                 if not candidates:
                     continue
-                here = [a for a in candidates if any(m.entity == a for m in items)]
-                if not here and len(candidates) > 1:
-                    continue  # several such actors in the statute, none in this passage
-                actor = max(here or candidates, key=lambda a: (counts[a], str(a)))
+                here = [a for a in candidates if a in nearby]
+                if not here:
+                    continue  # none named in this passage or the one before: "en nämnd för …"
+                actor = max(here, key=lambda a: (counts[a], str(a)))
                 for match in re.finditer(rf"\b{word}\b", passage.text, _FLAGS):
                     if any(m.start < match.end() and match.start() < m.end for m in items):
                         continue

@@ -153,7 +153,7 @@ class SentenceReader:
             if subject_first and "after" in cue:
                 found = _rx(gap + cue["after"]).match(after)
                 if found:
-                    say = cue["say"] or re.sub(r"\s+", " ", found["cue"].lower())
+                    say = cue["say"] or re.sub(r"\s+", " ", after[found.start("cue") : found.end()].lower())
                     rule = cue.get("confidence_rule") or ("activity" if not cue["say"] else "after")
                     return _Cue(mention, mention.start, mention.end + found.end(), cue["modality"],
                                 say, rule, cue.get("negated"))
@@ -173,7 +173,10 @@ class SentenceReader:
                 continue
             start = mention.end + offset + (tail.end() if tail else 0)
             rule = "genitive" if cue.get("genitive") else "inverted"
-            say = cue["say"] or f"{front['cue']} {tail.group() if tail else ''}".lower().strip()
+            words = tail.group() if tail else ""
+            # "Kommunens yttersta ansvar gäller även …" is said as written
+            say = words if cue.get("verbatim") else cue["say"] or f"{front['cue']} {words}".lower()
+            say = re.sub(r"\s+", " ", say).strip()
             return _Cue(mention, a + front.start(), start, cue["modality"], say, rule,
                         cue.get("negated"))
         return None
@@ -278,7 +281,7 @@ class SentenceReader:
             if found is None:
                 continue
             head = _rx(self.data["sentence_start"]).sub("", before[: found.start()], count=1)
-            head = re.split(r",|;|\b(?:och|samt|men)\b", head)[-1].strip()
+            head = re.split(r"[,;]", head)[-1].strip()
             aux = _rx(r"\s*\b(?P<aux>har|hade|ska|skall|kan|får|bör|måste)(?:\s+(?:inte|också|även))?\s*$")
             auxiliary = aux.search(head)
             modality = rules["modality"]
