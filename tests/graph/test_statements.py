@@ -1,0 +1,213 @@
+"""The rule-based statement extractor (vemgorvad.graph.statements).
+
+* data-driven cases (``extraction_cases.jsonl``): one sentence or list in, the expected
+  duties and relationships out, or nothing;
+* on the real corpus: every extracted statement quotes its passage verbatim, the graph
+  passes the SHACL shapes, the KnowledgeGraph reads them as extracted facts, and
+  curated statements are untouched and linked with ``vgv:restates``;
+* a statute excerpt of our own (``data/sfs_1990-52_lvu_utdrag.txt``) added to a
+  temporary copy of the corpus yields duties in the responsibility matrix.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import PROV, SKOS
+
+from vemgorvad import settings
+from vemgorvad.corpus.load import load_corpus
+from vemgorvad.corpus.model import Document, Passage
+from vemgorvad.graph.build import build_graph, validate
+from vemgorvad.graph.extract import link_mentions
+from vemgorvad.graph.query import KnowledgeGraph
+from vemgorvad.graph.statements import Statement, StatementReport, extract_statements
+from vemgorvad.graph.views import responsibility_matrix
+from vemgorvad.vocab import VGV, passage_iri
+
+HERE = Path(__file__).parent
+CASES = [json.loads(line) for line in (HERE / "extraction_cases.jsonl").read_text("utf-8").splitlines() if line.strip()]
+EXCERPT = HERE / "data" / "sfs_1990-52_lvu_utdrag.txt"
+
+DOCUMENTS = {
+    "statute": ("SFS 2099:1", "Lag (2099:1) om prövning av extraktionen", "2099:1", "statute"),
+    "instruction": (
+        "SFS 2099:2", "Förordning (2099:2) med instruktion för Jämställdhetsmyndigheten", "2099:2", "statute"
+    ),
+    "memo": ("TEST-MEMO", "Tjänsteskrivelse om extraktionen", None, "tjänsteskrivelse"),
+}
+
+
+def _case_documents() -> list[Document]:
+    """One document per kind; each case one passage, with an empty passage between cases."""
+    passages: dict[str, list[Passage]] = {kind: [] for kind in DOCUMENTS}
+    for number, case in enumerate(CASES):
+        doc_id = DOCUMENTS[case["doc"]][0]
+        own = passages[case["doc"]]
+        own.append(Passage(f"{doc_id} #case{number}", doc_id, "Prov", case["text"], len(own)))
+        own.append(Passage(f"{doc_id} #gap{number}", doc_id, "Prov", "Denna paragraf är tom.", len(own)))
+    return [
+        Document(doc_id, title, f"{doc_id}.txt", "0" * 64, kind=kind, sfs=sfs, passages=tuple(passages[key]))
+        for key, (doc_id, title, sfs, kind) in DOCUMENTS.items()
+    ]
+
+
+def _label(graph: Graph, node: str) -> str:
+    for value in graph.objects(URIRef(node), SKOS.prefLabel):
+        if getattr(value, "language", None) == "sv":
+            return str(value)
+    return node
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+@pytest.fixture(scope="module")
+def cases_run() -> tuple[Graph, dict[str, list[Statement]]]:
+    documents = _case_documents()
+    graph = build_graph(documents)
+    link_mentions(graph, documents)
+    report = extract_statements(graph, documents)
+    by_passage: dict[str, list[Statement]] = {}
+    for statement in report.statements:
+        by_passage.setdefault(statement.passage_id, []).append(statement)
+    return graph, by_passage
+
+
+def test_there_are_enough_cases() -> None:
+    kinds = {case["doc"] for case in CASES}
+    texts = [case["text"] for case in CASES]
+    assert len(CASES) >= 40 and kinds == set(DOCUMENTS)
+    assert sum(not case["expect"] for case in CASES) >= 8  # sentences that must give nothing
+    assert sum("\n" in text for text in texts) >= 4  # lists
+    assert sum("FarInte" in json.dumps(case["expect"]) for case in CASES) >= 3  # negations
+    assert sum(" av " in text and "Gor" in json.dumps(case["expect"]) for text, case in zip(texts, CASES, strict=True)) >= 3
+
+
+@pytest.mark.parametrize("number", range(len(CASES)), ids=[c["text"][:50] for c in CASES])
+def test_case(number: int, cases_run: tuple[Graph, dict[str, list[Statement]]]) -> None:
+    graph, by_passage = cases_run
+    case = CASES[number]
+    found = by_passage.get(f"{DOCUMENTS[case['doc']][0]} #case{number}", [])
+    got = {
+        (s.kind, _label(graph, s.subject), _local(s.predicate), _label(graph, s.object) if s.object else "")
+        for s in found
+    }
+    wanted = {(e["kind"], e["subject"], e["predicate"], e.get("object", "")) for e in case["expect"]}
+    if case.get("subset"):
+        assert wanted <= got, f"{case['text']!r}: missing {wanted - got}"
+    else:
+        assert got == wanted, f"{case['text']!r}: got {got}"
+    for expected in case["expect"]:
+        same = [
+            s for s in found
+            if (_label(graph, s.subject), _local(s.predicate)) == (expected["subject"], expected["predicate"])
+        ]
+        if "statement" in expected:
+            assert any(s.statement.startswith(expected["statement"]) for s in same), [s.statement for s in same]
+        if "groups" in expected:
+            assert any(set(expected["groups"]) <= {_label(graph, g) for g in s.groups} for s in same)
+        if "since" in expected:
+            assert any(s.since == expected["since"] for s in same)
+    for statement in found:
+        assert statement.quote in case["text"]
+
+
+def test_statute_duties_have_the_statute_as_legal_basis(
+    cases_run: tuple[Graph, dict[str, list[Statement]]],
+) -> None:
+    _, by_passage = cases_run
+    statute = [s for key, items in by_passage.items() if key.startswith("SFS 2099:1") for s in items]
+    assert statute and all(s.laws == ("https://lagen.nu/2099:1",) for s in statute if s.kind == "duty")
+
+
+# --- the real corpus --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_run() -> tuple[Graph, list[Document], StatementReport]:
+    documents = load_corpus(settings.corpus_dir()).documents
+    graph = build_graph(documents)
+    link_mentions(graph, documents)
+    curated = Graph()
+    for triple in graph.triples((None, None, None)):
+        if (triple[0], RDF.type, VGV.Duty) in graph or (triple[0], RDF.type, VGV.Relationship) in graph:
+            curated.add(triple)
+    report = extract_statements(graph, documents)
+    graph.curated_before = curated  # type: ignore[attr-defined]
+    return graph, documents, report
+
+
+def test_corpus_statements_quote_their_passage_verbatim(
+    corpus_run: tuple[Graph, list[Document], StatementReport],
+) -> None:
+    _, documents, report = corpus_run
+    texts = {p.id: p.text for d in documents for p in d.passages}
+    assert report.duties > 200 and report.relationships > 10 and report.seconds < 5
+    for statement in report.statements:
+        assert len(statement.quote) >= 10
+        assert statement.quote in texts[statement.passage_id], statement
+
+
+def test_corpus_graph_passes_shacl(corpus_run: tuple[Graph, list[Document], StatementReport]) -> None:
+    graph, _, _ = corpus_run
+    conforms, text = validate(graph)
+    assert conforms, text[:3000]
+
+
+def test_curated_statements_untouched_and_linked(
+    corpus_run: tuple[Graph, list[Document], StatementReport],
+) -> None:
+    graph, _, report = corpus_run
+    before: Graph = graph.curated_before  # type: ignore[attr-defined]
+    for subject in set(before.subjects()):
+        assert set(graph.triples((subject, None, None))) == set(before.triples((subject, None, None)))
+    links = list(graph.subject_objects(VGV.restates))
+    assert len(links) == report.restating > 50
+    for extracted, curated in links:
+        assert (extracted, PROV.wasGeneratedBy, VGV.extractor) in graph
+        assert (curated, PROV.wasGeneratedBy, None) not in graph
+        assert graph.value(extracted, PROV.wasDerivedFrom) == graph.value(curated, PROV.wasDerivedFrom)
+
+
+def test_knowledge_graph_reads_extracted_facts(
+    corpus_run: tuple[Graph, list[Document], StatementReport],
+) -> None:
+    graph, _, report = corpus_run
+    kg = KnowledgeGraph(graph)
+    extracted = [f for f in kg.facts.values() if f.extracted]
+    assert len(extracted) == report.duties + report.relationships
+    kinds = {f.kind for f in extracted}
+    assert kinds == {"duty", "relationship"}
+    duty = next(f for f in extracted if f.kind == "duty" and f.passage_id == "SFS 2001:453 11 kap. 1 §")
+    assert duty.subject.endswith("/socialnamnden") and duty.statement.startswith("ska utan dröjsmål")
+    assert duty.laws == ("https://lagen.nu/2001:453#K11P1",) and duty.statement_en is None
+    assert str(passage_iri(duty.passage_id)) in {str(p) for p in graph.subjects(VGV.passageId, None)}
+
+
+def test_a_statute_excerpt_in_a_temporary_corpus_yields_duties(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(settings.corpus_dir(), corpus)
+    shutil.copy(EXCERPT, corpus / "sfs" / EXCERPT.name)
+    documents = load_corpus(corpus).documents
+    graph = build_graph(documents)
+    link_mentions(graph, documents)
+    report = extract_statements(graph, documents)
+    mine = [s for s in report.statements if s.document_id == "SFS 1990:52" and s.kind == "duty"]
+    bearers = {_label(graph, s.subject) for s in mine}
+    assert {"Socialnämnden", "Förvaltningsrätten", "Polismyndigheten"} <= bearers
+    assert all(s.laws and s.laws[0].startswith("https://lagen.nu/1990:52#") for s in mine)
+    matrix = responsibility_matrix(KnowledgeGraph(graph), include_ungrouped=True)
+    in_matrix = {
+        row["actor"]["label"]
+        for row in matrix["rows"]
+        for duties in row["cells"].values()
+        for duty in duties
+        if duty.get("passage_id", "").startswith("SFS 1990:52")
+    }
+    assert {"Socialnämnden", "Förvaltningsrätten"} <= in_matrix
