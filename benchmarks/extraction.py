@@ -218,7 +218,7 @@ def print_figures(figures: dict) -> None:
           f"{figures['relationships']} relationships ({figures['restating']} links to curated "
           f"facts) in {figures['extractor_seconds']} s")
     for kind, values in figures["recall"].items():
-        print(f"recall of curated {kind}s: all {values['all']} (n={values['n_all']}), memo "
+        print(f"recall of curated {'duties' if kind == 'duty' else 'relationships'}: all {values['all']} (n={values['n_all']}), memo "
               f"{values.get('memo')} (n={values.get('n_memo')}), statutes {values.get('statutes')} "
               f"(n={values.get('n_statutes')})")
     p = figures["precision"]

@@ -21,7 +21,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import ORG, PROV, SKOS
 
 from vemgorvad.corpus.model import Document
-from vemgorvad.graph.statements import Statement, StatementReport, new_actor_iri
+from vemgorvad.graph.statement_model import Statement, StatementReport, new_actor_iri
 from vemgorvad.vocab import FACT, VGV, document_iri, passage_iri
 
 logger = logging.getLogger(__name__)

@@ -18,20 +18,17 @@ from typing import TYPE_CHECKING, Any
 from rdflib.namespace import ORG
 
 from vemgorvad.corpus.model import Document, Passage
+from vemgorvad.corpus.sentences import sentence_spans
+from vemgorvad.graph.statement_model import Cue, Mention, Statement, compiled
 from vemgorvad.vocab import VGV
 
 if TYPE_CHECKING:
-    from vemgorvad.graph.statements import Statement, StatementExtractor, _Cue, _Mention
+    from vemgorvad.graph.statements import StatementExtractor
 
 _PREFIXES = {"org": str(ORG), "vgv": str(VGV)}
 _TRAILING = re.compile(r"[\s,;:–-]*(?:\b(?:och|samt|men|dels|eller)\b[\s,]*)?$", re.IGNORECASE)
 _MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
 
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    from vemgorvad.graph.statements import _rx as compiled
-
-    return compiled(pattern)
 
 
 def _relation_iri(name: str) -> str:
@@ -54,7 +51,7 @@ class SentenceReader:
         extractor: StatementExtractor,
         document: Document,
         passage: Passage,
-        mentions: list[_Mention],
+        mentions: list[Mention],
     ) -> None:
         self.x = extractor
         self.data: dict[str, Any] = extractor.data
@@ -62,14 +59,14 @@ class SentenceReader:
         self.passage = passage
         self.text = passage.text
         self.mentions = mentions
-        self.spans = _sentence_spans(self.text)
+        self.spans = sentence_spans(self.text)
         self.out: list[Statement] = []
 
     def statements(self) -> list[Statement]:
         """Every duty and relationship of the passage."""
         if not self.mentions:
             return []
-        previous: list[_Mention] = []
+        previous: list[Mention] = []
         for index, (a, b) in enumerate(self.spans):
             inside = [m for m in self.mentions if a <= m.start and m.end <= b]
             inside = self._plural(a, b, previous) + inside
@@ -81,24 +78,20 @@ class SentenceReader:
             self._relations(a, b, inside)
         return self.out
 
-    def _plural(self, a: int, b: int, previous: list[_Mention]) -> list[_Mention]:
+    def _plural(self, a: int, b: int, previous: list[Mention]) -> list[Mention]:
         """"Dessa aktörer" at the start of a sentence: the actors the sentence before listed."""
-        from vemgorvad.graph.statements import _Mention
-
-        found = _rx(self.data["plural_anaphor"]).match(self.text[a:b])
+        found = compiled(self.data["plural_anaphor"]).match(self.text[a:b])
         if found is None or len(previous) < 2:
             return []
         listed = previous[1:] if self._at_clause_start(self._start_of(previous[0]), previous[0]) else previous
-        return [_Mention(a + found.start(), a + found.end(), m.entity, anaphor=True) for m in listed]
+        return [Mention(a + found.start(), a + found.end(), m.entity, anaphor=True) for m in listed]
 
-    def _start_of(self, mention: _Mention) -> int:
+    def _start_of(self, mention: Mention) -> int:
         return next(a for a, b in self.spans if a <= mention.start < b)
 
     # -- helpers ---------------------------------------------------------------------
 
     def _statement(self, **fields: Any) -> Statement:
-        from vemgorvad.graph.statements import Statement
-
         return Statement(passage_id=self.passage.id, document_id=self.document.id, **fields)
 
     def _quote(self, a: int, b: int) -> str:
@@ -114,36 +107,34 @@ class SentenceReader:
         return re.sub(r"\s+", " ", text)
 
     def _since(self, sentence: str) -> str | None:
-        match = _rx(self.data["since"]).search(sentence)
+        match = compiled(self.data["since"]).search(sentence)
         if match is None:
             return None
         month = _MONTHS.index(match["month"].lower()) + 1
         return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
 
-    def _at_clause_start(self, a: int, mention: _Mention) -> bool:
+    def _at_clause_start(self, a: int, mention: Mention) -> bool:
         before = self.text[a : mention.start]
-        before = _rx(self.data["sentence_start"]).sub("", before, count=1)
-        before = _rx(self.data["staff"]).sub("", before)  # "Handläggarna vid mottagningen gör …"
+        before = compiled(self.data["sentence_start"]).sub("", before, count=1)
+        before = compiled(self.data["staff"]).sub("", before)  # "Handläggarna vid mottagningen gör …"
         if not before.strip():
             return True
-        openers = _rx(rf"(?:^\s*|(?:[,;:]|\b(?:{self.data['clause_openers']}))\s+)$")
+        openers = compiled(rf"(?:^\s*|(?:[,;:]|\b(?:{self.data['clause_openers']}))\s+)$")
         if openers.search(before):
             return True
-        owner = _rx(r"\b[\wåäö:-]+s\s+$").search(before)  # "Socialförvaltningens uppsökande verksamhet"
+        owner = compiled(r"\b[\wåäö:-]+s\s+$").search(before)  # "Socialförvaltningens uppsökande verksamhet"
         return owner is not None and bool(openers.search(before[: owner.start()]))
 
-    def _confidence(self, rule: str, mention: _Mention) -> float:
+    def _confidence(self, rule: str, mention: Mention) -> float:
         table = self.data["confidence"]
         return round(float(table[rule]) + (float(table["anaphor"]) if mention.anaphor else 0.0), 2)
 
     # -- duties ----------------------------------------------------------------------
 
-    def _cue(self, a: int, b: int, mention: _Mention, inside: list[_Mention]) -> _Cue | None:
-        from vemgorvad.graph.statements import _Cue
-
+    def _cue(self, a: int, b: int, mention: Mention, inside: list[Mention]) -> Cue | None:
         after = self.text[mention.end : b]
         before = self.text[a : mention.start]
-        if _rx(self.data["not_subject_after"]).match(after):
+        if compiled(self.data["not_subject_after"]).match(after):
             return None
         if self.text[mention.start : mention.end].casefold() in self.data["not_bearers"]:
             return None
@@ -151,15 +142,15 @@ class SentenceReader:
         gap = rf"^\s+(?:\([^)]{{1,30}}\)\s+)?(?:(?:{self.data['adverbs']})\s+)*"
         for cue in self.data["duty_cues"]:
             if subject_first and "after" in cue:
-                found = _rx(gap + cue["after"]).match(after)
+                found = compiled(gap + cue["after"]).match(after)
                 if found:
                     say = cue["say"] or re.sub(r"\s+", " ", after[found.start("cue") : found.end()].lower())
                     rule = cue.get("confidence_rule") or ("activity" if not cue["say"] else "after")
-                    return _Cue(mention, mention.start, mention.end + found.end(), cue["modality"],
+                    return Cue(mention, mention.start, mention.end + found.end(), cue["modality"],
                                 say, rule, cue.get("negated"))
             if "before" not in cue:
                 continue
-            front = _rx(cue["before"]).search(before)
+            front = compiled(cue["before"]).search(before)
             if front is None or (cue.get("genitive") and self.text[mention.end - 1] != "s"):
                 continue
             if not cue.get("genitive") and not before[: front.start()].strip():
@@ -168,7 +159,7 @@ class SentenceReader:
                 continue  # "Polismyndigheten har regeringens uppdrag": the subject came first
             rest = after.lstrip()
             offset = len(after) - len(rest)
-            tail = _rx(cue["inverted_after"]).match(rest) if "inverted_after" in cue else None
+            tail = compiled(cue["inverted_after"]).match(rest) if "inverted_after" in cue else None
             if "inverted_after" in cue and tail is None:
                 continue
             start = mention.end + offset + (tail.end() if tail else 0)
@@ -177,26 +168,24 @@ class SentenceReader:
             # "Kommunens yttersta ansvar gäller även …" is said as written
             say = words if cue.get("verbatim") else cue["say"] or f"{front['cue']} {words}".lower()
             say = re.sub(r"\s+", " ", say).strip()
-            return _Cue(mention, a + front.start(), start, cue["modality"], say, rule,
+            return Cue(mention, a + front.start(), start, cue["modality"], say, rule,
                         cue.get("negated"))
         return None
 
-    def _coordinated(self, a: int, cues: list[_Cue], inside: list[_Mention]) -> list[_Cue]:
+    def _coordinated(self, a: int, cues: list[Cue], inside: list[Mention]) -> list[Cue]:
         """Cues for subjects joined to a found one: "Polismyndigheten eller, om …, Kriminalvården
         ska", "TRIS, MVU, Uppsala kvinnojour, Kvinnobyrå med flera kan …"."""
-        from vemgorvad.graph.statements import _Cue
-
-        joined = _rx(self.data["coordination"])
+        joined = compiled(self.data["coordination"])
         out = []
         for cue in cues:
             out.append(cue)
             if cue.rule in ("inverted", "genitive"):
                 following = [m for m in inside if m.start >= cue.action]
-                lead = _rx(r"^\s*(?:och|samt|eller)\s+$")
+                lead = compiled(r"^\s*(?:och|samt|eller)\s+$")
                 if following and lead.match(self.text[cue.action : following[0].start]):
-                    out[-1] = _Cue(cue.mention, cue.cut, following[0].end, cue.modality, cue.say,
+                    out[-1] = Cue(cue.mention, cue.cut, following[0].end, cue.modality, cue.say,
                                    cue.rule, cue.negatable)
-                    out.append(_Cue(following[0], cue.cut, following[0].end, cue.modality,
+                    out.append(Cue(following[0], cue.cut, following[0].end, cue.modality,
                                     cue.say, cue.rule, cue.negatable))
                 continue
             chain, current = [], cue.mention
@@ -206,10 +195,10 @@ class SentenceReader:
                 chain.append(m)
                 current = m
             if chain and self._at_clause_start(a, chain[-1]):
-                out += [_Cue(m, m.start, cue.action, cue.modality, cue.say, cue.rule, cue.negatable) for m in chain]
+                out += [Cue(m, m.start, cue.action, cue.modality, cue.say, cue.rule, cue.negatable) for m in chain]
         return sorted(out, key=lambda c: (c.cut, c.mention.start))
 
-    def _duties(self, index: int, a: int, b: int, inside: list[_Mention]) -> None:
+    def _duties(self, index: int, a: int, b: int, inside: list[Mention]) -> None:
         cues = [c for c in (self._cue(a, b, m, inside) for m in inside) if c is not None]
         cues = self._coordinated(a, cues, inside)
         seen_subjects: set[str] = set()
@@ -220,7 +209,7 @@ class SentenceReader:
                 continue
             modality, say = cue.modality, cue.say
             action = self.text[cue.action : end]
-            negation = _rx(self.data["negation"]).match(action)
+            negation = compiled(self.data["negation"]).match(action)
             if cue.negatable and negation:
                 modality, say = cue.negatable, f"{say} {negation.group().strip().lower()}"
                 action = action[negation.end() :]
@@ -235,21 +224,21 @@ class SentenceReader:
                 limit = int(self.data["list_intro_max"])
                 intro = phrase if len(phrase) <= limit else phrase[:limit].rsplit(" ", 1)[0] + " …"
                 for item_a, item_b in items:
-                    item = self._phrase(_rx(self.data["list_item"]).sub("", self.text[item_a:item_b]))
+                    item = self._phrase(compiled(self.data["list_item"]).sub("", self.text[item_a:item_b]))
                     self._duty(cue, modality, f"{say} {intro} {item}", item_a, item_b, "list_item")
             elif len(phrase) >= 3:
                 self._duty(cue, modality, f"{say} {phrase}", a, b, cue.rule)
 
     def _list_items(self, index: int) -> list[tuple[int, int]]:
         items = []
-        item = _rx(self.data["list_item"])
+        item = compiled(self.data["list_item"])
         for a, b in self.spans[index + 1 :]:
             if not item.match(self.text[a:b]):
                 break
             items.append((a, b))
         return items
 
-    def _duty(self, cue: _Cue, modality: str, statement: str, a: int, b: int, rule: str) -> None:
+    def _duty(self, cue: Cue, modality: str, statement: str, a: int, b: int, rule: str) -> None:
         quote = self._quote(a, b)
         if len(quote) < 10:
             return
@@ -271,24 +260,24 @@ class SentenceReader:
 
     # -- passives --------------------------------------------------------------------
 
-    def _passives(self, a: int, b: int, inside: list[_Mention]) -> None:
+    def _passives(self, a: int, b: int, inside: list[Mention]) -> None:
         rules = self.data["passive"]
         verbs = "|".join(sorted(rules["verbs"], key=len, reverse=True))
-        agent = _rx(rf"\b(?P<verb>{verbs})\s+(?:(?:också|även|endast|bara)\s+)?av\s+$")
+        agent = compiled(rf"\b(?P<verb>{verbs})\s+(?:(?:också|även|endast|bara)\s+)?av\s+$")
         for number, mention in enumerate(inside):
             before = self.text[a : mention.start]
             found = agent.search(before)
             if found is None:
                 continue
-            head = _rx(self.data["sentence_start"]).sub("", before[: found.start()], count=1)
+            head = compiled(self.data["sentence_start"]).sub("", before[: found.start()], count=1)
             head = re.split(r"[,;]", head)[-1].strip()
-            aux = _rx(r"\s*\b(?P<aux>har|hade|ska|skall|kan|får|bör|måste)(?:\s+(?:inte|också|även))?\s*$")
+            aux = compiled(r"\s*\b(?P<aux>har|hade|ska|skall|kan|får|bör|måste)(?:\s+(?:inte|också|även))?\s*$")
             auxiliary = aux.search(head)
             modality = rules["modality"]
             if auxiliary:
                 modality = "Ska" if auxiliary["aux"].lower() in ("ska", "skall") else modality
                 head = head[: auxiliary.start()]
-            if not head or len(head) > 160 or _rx(self.data["passive"]["not_head"]).search(head):
+            if not head or len(head) > 160 or compiled(self.data["passive"]["not_head"]).search(head):
                 continue
             thing = head[0].lower() + head[1:] if not head[:2].isupper() else head
             active = rules["verbs"][found["verb"].lower()]
@@ -296,7 +285,7 @@ class SentenceReader:
             self.out.append(self._passive(mention, modality, f"{active} {thing}", a, b, "passive"))
             for applicant in inside[number + 1 :]:
                 between = self.text[mention.end : applicant.end]
-                if _rx(rules["applicant"]).search(self.text[mention.end : applicant.start]):
+                if compiled(rules["applicant"]).search(self.text[mention.end : applicant.start]):
                     say = f"{rules['applicant_say']} {thing}"
                     self.out.append(self._passive(applicant, "Gor", say, a, b, "applicant"))
                     break
@@ -304,7 +293,7 @@ class SentenceReader:
                     break
             del sentence
 
-    def _passive(self, mention: _Mention, modality: str, statement: str, a: int, b: int, rule: str) -> Statement:
+    def _passive(self, mention: Mention, modality: str, statement: str, a: int, b: int, rule: str) -> Statement:
         sentence = self.text[a:b]
         return self._statement(
             kind="duty",
@@ -321,7 +310,7 @@ class SentenceReader:
 
     # -- relationships ---------------------------------------------------------------
 
-    def _relations(self, a: int, b: int, inside: list[_Mention]) -> None:
+    def _relations(self, a: int, b: int, inside: list[Mention]) -> None:
         for rule in self.data["relations"]:
             for subject, target in self._pairs(rule, a, b, inside):
                 if subject.entity == target.entity:
@@ -342,25 +331,25 @@ class SentenceReader:
                 )
 
     def _pairs(
-        self, rule: dict[str, Any], a: int, b: int, inside: list[_Mention]
-    ) -> list[tuple[_Mention, _Mention]]:
+        self, rule: dict[str, Any], a: int, b: int, inside: list[Mention]
+    ) -> list[tuple[Mention, Mention]]:
         """(subject, object) mention pairs a relation rule finds in one sentence."""
-        pairs: list[tuple[_Mention, _Mention]] = []
+        pairs: list[tuple[Mention, Mention]] = []
         text = self.text
         if "between" in rule:
             for left, right in itertools.pairwise(inside):
-                if _rx(rule["between"]).fullmatch(text[left.end : right.start]):
+                if compiled(rule["between"]).fullmatch(text[left.end : right.start]):
                     pairs.append((left, right))
         if "passive_funder" in rule:
             for number, funder in enumerate(inside):
-                if _rx(rule["passive_funder"]).search(text[a : funder.start]):
+                if compiled(rule["passive_funder"]).search(text[a : funder.start]):
                     funded = [m for m in inside[:number] if m.entity != funder.entity]
                     funded = funded or [m for m in self.mentions if m.entity != funder.entity][:1]
                     pairs += [(funder, m) for m in funded[:1]]
         for key in ("funder_list", "object_list", "verb"):
             if key not in rule:
                 continue
-            for cue in _rx(rule[key]).finditer(text, a, b):
+            for cue in compiled(rule[key]).finditer(text, a, b):
                 subjects = [m for m in inside if m.end <= cue.start() and self._at_clause_start(a, m)]
                 if not subjects:
                     continue
@@ -368,7 +357,7 @@ class SentenceReader:
                     targets = [
                         m for m in inside
                         if abs(m.start - cue.start()) < 120
-                        and _rx(rule["object_before"]).search(text[a : m.start])
+                        and compiled(rule["object_before"]).search(text[a : m.start])
                         and not re.search(r"bidra\w*\s+till\s+$", text[a : m.start], re.IGNORECASE)
                     ]
                 else:
@@ -376,26 +365,20 @@ class SentenceReader:
                 pairs += [(subjects[0], t) for t in targets]
         if "object_after" in rule:
             for number, target in enumerate(inside):
-                if _rx(rule["object_after"]).search(text[max(a, target.start - 60) : target.start]):
+                if compiled(rule["object_after"]).search(text[max(a, target.start - 60) : target.start]):
                     subjects = [m for m in inside[:number] if self._at_clause_start(a, m)]
                     pairs += [(subjects[0], target)] if subjects else []
         return pairs
 
-    def _listed(self, start: int, b: int, inside: list[_Mention]) -> list[_Mention]:
+    def _listed(self, start: int, b: int, inside: list[Mention]) -> list[Mention]:
         """The mentions that follow a cue as a list: "med Polismyndigheten, Länsstyrelsen och …"."""
         after = [m for m in inside if m.start >= start]
         if not after or after[0].start - start > int(self.data["list_reach"]):
             return []
         listed = [after[0]]
-        gap = _rx(self.data["list_gap"])
+        gap = compiled(self.data["list_gap"])
         for left, right in itertools.pairwise(after):
             if not gap.match(self.text[left.end : right.start]):
                 break
             listed.append(right)
         return listed
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    from vemgorvad.graph.statements import sentences_of
-
-    return sentences_of(text)
