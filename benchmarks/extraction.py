@@ -49,6 +49,10 @@ JUDGEMENTS = ROOT / "benchmarks" / "data" / "extraction_judgements.jsonl"
 EXTRA = ROOT.parent / "shared" / "realdocs-extra"
 REQUIRED_BEARERS = ("Socialnämnden", "Förvaltningsrätten", "Polismyndigheten", "Brottsoffermyndigheten")
 SUBJECT_CUE = re.compile(r"^\s+(?:ska|skall|får|ansvarar)\b", re.IGNORECASE)
+ROLE_SUBJECT = re.compile(
+    r"^\s*(?:\d+\s*[a-z]?\s*§\s*)?(?:Kommunen|Nämnden|Myndigheten|Rätten)\s+(?:ska|skall|får|ansvarar)\b"
+)
+"""A statute sentence whose subject is a role word ("Kommunen ska …"), not a name."""
 SENTENCE_OPENING = re.compile(r"^\s*(?:\d+\s*[a-z]?\s*§\s*)?$")
 
 
@@ -112,7 +116,11 @@ def subject_sentences(graph: Graph, documents: list[Document], report: Statement
     """Statute sentences opening with an actor + ska/får/ansvarar, and whether each gave a duty."""
     matcher = ActorMatcher(graph)
     duties = {(s.subject, s.passage_id) for s in report.statements if s.kind == "duty"}
-    total, missed = 0, []
+    quotes: dict[str, set[str]] = {}
+    for s in report.statements:
+        if s.kind == "duty":
+            quotes.setdefault(s.passage_id, set()).add(s.quote)
+    total, missed, roles, missed_roles = 0, [], 0, []
     for document in documents:
         if not document.sfs:
             continue
@@ -126,6 +134,11 @@ def subject_sentences(graph: Graph, documents: list[Document], report: Statement
             text = passage.text
             found = [f for f in matcher.find(text, node, subject) if f.entity is not None]
             for a, b in sentence_spans(text):
+                named = any(a <= f.start < b and SENTENCE_OPENING.match(text[a : f.start]) for f in found)
+                if ROLE_SUBJECT.match(text[a:b]) and not named:
+                    roles += 1  # its duty quotes the sentence, or the list items that follow it
+                    if not any(text.find(q, a) >= a for q in quotes.get(passage.id, ())):
+                        missed_roles.append(f"{passage.id}: {text[a:b][:100]}")
                 for f in found:
                     if not (a <= f.start < b) or not SENTENCE_OPENING.match(text[a : f.start]):
                         continue
@@ -134,7 +147,14 @@ def subject_sentences(graph: Graph, documents: list[Document], report: Statement
                     total += 1
                     if (str(f.entity), passage.id) not in duties:
                         missed.append(f"{passage.id}: {text[a:b][:100]}")
-    return {"sentences": total, "with_duty": total - len(missed), "missed": missed}
+    return {
+        "sentences": total,
+        "with_duty": total - len(missed),
+        "missed": missed,
+        "role_sentences": roles,
+        "role_with_duty": roles - len(missed_roles),
+        "role_missed": missed_roles,
+    }
 
 
 def extra_corpus() -> dict[str, object]:
@@ -225,8 +245,10 @@ def print_figures(figures: dict) -> None:
     print(f"precision on the judged sample: {p['precision']} ({p['correct']}/{p['present']} "
           f"correct; {p['judged']} judged)")
     s = figures["statute_subjects"]
-    print(f"statute sentences 'ACTOR ska/skall/får/ansvarar …': {s['with_duty']}/{s['sentences']} give a duty")
-    for line in s["missed"]:
+    print(f"statute sentences 'ACTOR ska/skall/får/ansvarar …': {s['with_duty']}/{s['sentences']} give "
+          f"that actor's duty; opening with 'Kommunen/Nämnden/Myndigheten/Rätten': "
+          f"{s['role_with_duty']}/{s['role_sentences']}")
+    for line in s["missed"] + s["role_missed"]:
         print(f"  missed: {line}")
     e = figures["extra_corpus"]
     print(f"with realdocs-extra ({', '.join(e['documents'])}): {e['duties']} duties; "

@@ -137,21 +137,28 @@ class StatementExtractor:
             nearby = {m.entity for m in (*items, *before)}
             before = list(items)
             for word, rule in self.data["anaphors"].items():
-                suffix = rule["suffix"]
-                candidates = [
-                    a for a in counts if any(lb.endswith(suffix) and lb != suffix for lb in labels[a])
-                ]
-                if not candidates:
+                actor = self._anaphor(rule, counts, labels, nearby)
+                if actor is None:
                     continue
-                here = [a for a in candidates if a in nearby]
-                if not here:
-                    continue  # none named in this passage or the one before: "en nämnd för …"
-                actor = max(here, key=lambda a: (counts[a], str(a)))
                 for match in re.finditer(rf"\b{word}\b", passage.text, re.IGNORECASE):
                     if any(m.start < match.end() and match.start() < m.end for m in items):
                         continue
                     items.append(Mention(match.start(), match.end(), actor, anaphor=True))
             items.sort(key=lambda m: m.start)
+
+    def _anaphor(
+        self, rule: dict[str, str], counts: Counter[URIRef], labels: dict[URIRef, list[str]], nearby: set[URIRef]
+    ) -> URIRef | None:
+        """The actor a role word means here: the most named one of its kind nearby, or the
+        rule's fallback ("kommunen" in a statute is any municipality: Kommunerna)."""
+        if "fallback" in rule:
+            return self.actors.actor_for_name(rule["fallback"])
+        suffix = rule["suffix"]
+        here = [
+            a for a in counts
+            if a in nearby and any(lb.endswith(suffix) and lb != suffix for lb in labels[a])
+        ]
+        return max(here, key=lambda a: (counts[a], str(a))) if here else None
 
     def _labels(self, actor: URIRef) -> list[str]:
         if isinstance(actor, URIRef) and actor in self.graph.subjects(RDF.type, VGV.Actor):
