@@ -71,7 +71,9 @@ def _builder_sources() -> list[Path]:
     package = Path(__file__).parent
     sources = [Path(__file__)]
     for floor in ("corpus", "graph", "index"):
-        sources += sorted(p for p in (package / floor).rglob("*") if p.suffix in (".py", ".tsv", ".txt"))
+        sources += sorted(
+            p for p in (package / floor).rglob("*") if p.suffix in (".py", ".tsv", ".txt", ".json")
+        )
     return sources
 
 

@@ -225,9 +225,9 @@ class SentenceReader:
                 intro = phrase if len(phrase) <= limit else phrase[:limit].rsplit(" ", 1)[0] + " …"
                 for item_a, item_b in items:
                     item = self._phrase(compiled(self.data["list_item"]).sub("", self.text[item_a:item_b]))
-                    self._duty(cue, modality, f"{say} {intro} {item}", item_a, item_b, "list_item")
+                    self._duty(cue.mention, modality, f"{say} {intro} {item}", item_a, item_b, "list_item")
             elif len(phrase) >= 3:
-                self._duty(cue, modality, f"{say} {phrase}", a, b, cue.rule)
+                self._duty(cue.mention, modality, f"{say} {phrase}", a, b, cue.rule)
 
     def _list_items(self, index: int) -> list[tuple[int, int]]:
         items = []
@@ -238,22 +238,23 @@ class SentenceReader:
             items.append((a, b))
         return items
 
-    def _duty(self, cue: Cue, modality: str, statement: str, a: int, b: int, rule: str) -> None:
+    def _duty(self, mention: Mention, modality: str, statement: str, a: int, b: int, rule: str) -> None:
+        """Add a duty of the mention's actor, quoting ``text[a:b]`` (a sentence or a list item)."""
         quote = self._quote(a, b)
         if len(quote) < 10:
-            return
+            return  # the shapes want a quote a reader can find
         sentence = self.text[a:b]
         self.out.append(
             self._statement(
                 kind="duty",
-                subject=str(cue.mention.entity),
+                subject=str(mention.entity),
                 predicate=modality,
                 statement=re.sub(r"\s+([,;.])", r"\1", re.sub(r"\s+", " ", statement)).strip(),
                 quote=quote,
                 laws=self.x.laws(self.document, self.passage, sentence),
                 groups=self.x.target_groups(sentence),
                 since=self._since(sentence),
-                confidence=self._confidence(rule, cue.mention),
+                confidence=self._confidence(rule, mention),
                 rule=rule,
             )
         )
@@ -281,32 +282,15 @@ class SentenceReader:
                 continue
             thing = head[0].lower() + head[1:] if not head[:2].isupper() else head
             active = rules["verbs"][found["verb"].lower()]
-            sentence = self.text[a:b]
-            self.out.append(self._passive(mention, modality, f"{active} {thing}", a, b, "passive"))
+            self._duty(mention, modality, self._phrase(f"{active} {thing}"), a, b, "passive")
             for applicant in inside[number + 1 :]:
                 between = self.text[mention.end : applicant.end]
                 if compiled(rules["applicant"]).search(self.text[mention.end : applicant.start]):
-                    say = f"{rules['applicant_say']} {thing}"
-                    self.out.append(self._passive(applicant, "Gor", say, a, b, "applicant"))
+                    say = self._phrase(f"{rules['applicant_say']} {thing}")
+                    self._duty(applicant, "Gor", say, a, b, "applicant")
                     break
                 if len(between) > 80:
                     break
-            del sentence
-
-    def _passive(self, mention: Mention, modality: str, statement: str, a: int, b: int, rule: str) -> Statement:
-        sentence = self.text[a:b]
-        return self._statement(
-            kind="duty",
-            subject=str(mention.entity),
-            predicate=modality,
-            statement=self._phrase(statement),
-            quote=self._quote(a, b),
-            laws=self.x.laws(self.document, self.passage, sentence),
-            groups=self.x.target_groups(sentence),
-            since=self._since(sentence),
-            confidence=self._confidence(rule, mention),
-            rule=rule,
-        )
 
     # -- relationships ---------------------------------------------------------------
 
