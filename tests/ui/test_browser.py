@@ -198,11 +198,32 @@ def test_the_checker_reads_an_uploaded_file(visit, tmp_path):
     )
     visit.tab("lagrum")
     page = visit.page
-    page.set_input_files("#refs-file input[type=file]", str(draft))
-    page.wait_for_selector("#refs-file >> text=utkast.md", timeout=60_000)
+    with page.expect_file_chooser() as chooser:
+        page.click("#refs-file")
+    chooser.value.set_files(str(draft))
+    page.wait_for_selector("#refs-file-name >> text=utkast.md", timeout=60_000)
     page.click("#refs-check")
     page.wait_for_selector("#refs-result table.vgv-refs", timeout=60_000)
     assert "finns inte" in page.locator("#refs-result .vgv-warnings").first.inner_text()
+
+
+def test_lagrum_claims_only_what_it_can_source_in_the_pages_language(visit):
+    visit.tab("lagrum")
+    page = visit.page
+    legal = page.locator("#legal-table")
+    sosfs = legal.locator("tr", has=page.locator("b", has_text=re.compile(r"^SOSFS 2014:4$")))
+    assert "okänd – kontrollera" in sosfs.inner_text() and "gäller" not in sosfs.inner_text()
+    bb = legal.locator("tr", has=page.locator("b", has_text=re.compile(r"^Brottsbalken$")))
+    assert "gäller" in bb.inner_text() and "Ikraft" in bb.inner_text()
+    names = [b.strip() for b in legal.locator("tbody tr td:first-child b").all_inner_texts()]
+    numbered = [int(n.split()[0]) for n in names if n[:1].isdigit()]
+    assert numbered == sorted(numbered)
+    tab = page.locator("#tab-lagrum").inner_text()
+    assert "Välj en fil" in tab and "Drop File" not in tab and "Click to Upload" not in tab
+    page.fill("#refs-text textarea", "Enligt lag (2019:999) om skydd för barn, och mer.")
+    page.click("#refs-check")
+    page.wait_for_selector("#refs-result table.vgv-refs", timeout=60_000)
+    assert "lag (2019:999) om skydd för barn" in page.locator("#refs-result table").inner_text()
 
 
 # --- Ansvarsmatris ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from vemgorvad.graph import views
+from vemgorvad.graph import legal_view, views
 
 ACTOR = "https://w3id.org/vemgorvad/id/actor/"
 
@@ -187,7 +187,7 @@ def test_the_matrix_filters(kg):
 
 
 def test_the_legal_table_lists_socialtjanstlagen_replaced(kg):
-    rows = views.legal_table(kg, today="2026-01-01")
+    rows = legal_view.legal_table(kg, today="2026-01-01")
     sol = _by_label(rows, "Socialtjänstlagen")
     assert sol["citation"] == "SFS 2001:453"
     assert sol["status"] == "replaced"
@@ -199,8 +199,38 @@ def test_the_legal_table_lists_socialtjanstlagen_replaced(kg):
     assert newer["status"] == "in force"
 
 
+def test_the_legal_table_claims_a_status_only_with_a_source(kg):
+    rows = legal_view.legal_table(kg, today="2026-01-01")
+    for row in rows:
+        if row["status"] != "unknown":
+            assert row["status_source"], row["label"]
+    bb = _by_label(rows, "Brottsbalken")
+    assert bb["status"] == "in force" and bb["status_source"]["kind"] == "header"
+    assert bb["status_source"]["document"] == "SFS 1962:700"
+    assert _by_label(rows, "SOSFS 2014:4")["status"] == "unknown"
+    dated = [r for r in rows if r["status_source"] and r["status_source"]["kind"] == "passage"]
+    assert dated and all(r["status_source"]["passage_id"] for r in dated)
+
+
+def test_the_legal_table_sorts_numbers_as_numbers(kg):
+    labels = [r["label"] for r in legal_view.legal_table(kg) if r["origin"] != "extracted"]
+    numbered = [label for label in labels if label[:1].isdigit()]
+    assert numbered == sorted(numbered, key=legal_view.natural_key)
+    firsts = [int(label.split()[0]) for label in numbered]
+    assert firsts == sorted(firsts)
+
+
+def test_a_bare_sfs_number_is_shown_with_its_act_and_title(kg):
+    from vemgorvad.ui.views.legal import Checker, render_check
+
+    text = "Stöd ges enligt lag (2019:999) om skydd för barn, och mer."
+    results = Checker(kg.graph).check(text)
+    html = render_check(text, results, "sv")
+    assert "lag (2019:999) om skydd för barn</b>" in html
+
+
 def test_the_legal_table_keeps_curated_provisions_and_drops_bare_sections(kg):
-    rows = views.legal_table(kg)
+    rows = legal_view.legal_table(kg)
     ids = {row["id"] for row in rows}
     assert "https://lagen.nu/2001:453#K5P11" in ids  # curated, with facts
     provision = next(row for row in rows if row["id"] == "https://lagen.nu/2001:453#K5P11")
@@ -218,7 +248,7 @@ def test_the_legal_table_keeps_curated_provisions_and_drops_bare_sections(kg):
 
 
 def test_the_timeline_is_sorted_and_has_the_known_dates(kg):
-    entries = views.timeline(kg)
+    entries = legal_view.timeline(kg)
     dates = [entry["date"] for entry in entries]
     assert dates == sorted(dates)
     assert "2018-01-01" in dates and "2021-07-01" in dates

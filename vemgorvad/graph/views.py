@@ -10,9 +10,7 @@ app, a CLI command, a test — renders as it likes; the faces hold no logic of t
 * :func:`responsibility_matrix` — actors × target groups, each cell the duties that bind
   that actor toward that group (a broader group also holds the duties toward its
   narrower groups, via ``skos:broader``);
-* :func:`legal_table` — every law, regulation, convention and curated provision with its
-  citation, force, status, what the corpus says of it, whom it binds and where it is cited;
-* :func:`timeline` — the dated legal changes, sorted;
+* the legal table and the timeline are in :mod:`vemgorvad.graph.legal_view`;
 * :func:`source_view` — the documents section by section, each passage with its anchor
   and the spans of the actors and laws it mentions.
 
@@ -47,7 +45,6 @@ __all__ = [
     "RELATION_COLOURS",
     "actor_map",
     "documents",
-    "legal_table",
     "map_filters",
     "map_graphml",
     "matrix_filters",
@@ -57,7 +54,6 @@ __all__ = [
     "resolve",
     "responsibility_matrix",
     "source_view",
-    "timeline",
 ]
 
 ACTOR_STYLES: dict[str, tuple[str, str]] = {
@@ -740,212 +736,6 @@ def responsibility_matrix(
         key=lambda r: (KIND_ORDER.get(r["actor"]["kind"], 99), r["actor"]["label"].casefold())
     )
     return {"groups": groups, "rows": out_rows}
-
-
-# --- the legal table ----------------------------------------------------------------------
-
-
-def _replacements(kg: KnowledgeGraph, iri: str) -> list[str]:
-    node = URIRef(iri)
-    newer = {str(n) for n in kg.graph.objects(node, DCTERMS.isReplacedBy)}
-    newer |= {str(n) for n in kg.graph.subjects(DCTERMS.replaces, node)}
-    return sorted(newer)
-
-
-def _kinds(kg: KnowledgeGraph, iri: str) -> list[dict[str, Any]]:
-    return [
-        {"id": _local(str(kind)), **_labels(kg, kind)}
-        for kind in sorted(kg.graph.objects(URIRef(iri), VGV.regulationKind), key=str)
-    ]
-
-
-def _status(kg: KnowledgeGraph, iri: str, today: str) -> tuple[str, list[dict[str, Any]]]:
-    """("in force" | "replaced" | "not yet in force" | "unknown", replacements)."""
-    entity = kg.entities[iri]
-    own = _replacements(kg, iri)
-    act = kg.graph.value(URIRef(iri), DCTERMS.isPartOf)
-    newer = own or (_replacements(kg, str(act)) if act is not None else [])
-    replaced_by = [{**_ref(kg, n), "in_force": _in_force(kg, n)} for n in newer]
-    if replaced_by:
-        return "replaced", replaced_by
-    in_force = entity.in_force
-    if in_force and len(in_force) == 10 and in_force > today:
-        return "not yet in force", []
-    if in_force or entity.extracted is False:
-        return "in force", []
-    return "unknown", []
-
-
-def _in_force(kg: KnowledgeGraph, iri: str) -> str | None:
-    value = kg.graph.value(URIRef(iri), VGV.inForce)
-    return str(value) if value is not None else None
-
-
-def legal_table(kg: KnowledgeGraph, today: str | None = None) -> list[dict[str, Any]]:
-    """Every law, regulation, convention and provision worth a row, with what we know.
-
-    A section (§) that the corpus loader or the extractor made and no curated fact
-    involves is left out (it is a line of a statute, not a row of its own).
-
-    Args:
-        kg: the knowledge graph.
-        today: ISO date that "in force" is judged on (default: today).
-
-    Returns:
-        One dict per regulation, curated first, then by label: id, label, label_en,
-        kinds, kind (the entity kind "law" | "provision"), citations (every
-        ``vgv:citation``: SFS, CELEX …), citation (the readable one), in_force, status
-        ("in force" | "replaced" | "not yet in force" | "unknown"), replaced_by, part_of,
-        origin ("curated" | "corpus" | "extracted"), statements (its facts' statements
-        with passage and quote), binds (duty bearers with it or one of its parts as
-        legal basis), cited_in (passage ids citing it or its parts via ``vgv:cites``),
-        cited_in_count and text (the passage holding a provision's text, or the first
-        passage of an act whose text the corpus holds).
-    """
-    import datetime as dt
-
-    today = today or dt.date.today().isoformat()
-    cited_by: dict[str, set[str]] = defaultdict(set)
-    for passage, target in kg.graph.subject_objects(VGV.cites):
-        passage_id = kg.passage_ids.get(str(passage))
-        if passage_id:
-            cited_by[str(target)].add(passage_id)
-    first_passage: dict[str, str] = {}
-    for passage_iri, passage_id in kg.passage_ids.items():
-        info = _passage_info(kg, passage_iri)
-        if info and info["ordinal"] == 0:
-            first_passage[info["document"]] = passage_id
-    order = {pid: (doc, pid) for pid, doc in _passage_document(kg).items()}
-    rows = []
-    for iri, entity in kg.entities.items():
-        if entity.kind not in ("law", "provision"):
-            continue
-        origin = _origin(kg, iri)
-        facts = [f for f in kg.facts_by_entity.get(iri, ()) if not f.extracted]
-        if entity.kind == "provision" and origin != ORIGIN_CURATED and not facts:
-            continue
-        parts = _law_closure(kg, iri)
-        citations = sorted(str(c) for c in kg.graph.objects(URIRef(iri), VGV.citation))
-        citations.sort(key=lambda c: c.startswith("CELEX"))
-        status, replaced_by = _status(kg, iri, today)
-        statements = [
-            {
-                "fact": f.iri,
-                "kind": f.kind,
-                "subject": _ref(kg, f.subject),
-                "statement": f.statement,
-                "statement_en": f.statement_en,
-                "since": f.since,
-                **_fact_source(f),
-            }
-            for f in sorted(facts, key=lambda f: (f.passage_id or "", f.iri))
-        ]
-        binds: dict[str, dict[str, Any]] = {}
-        for part in parts:
-            for fact in kg.facts_by_entity.get(part, ()):
-                if fact.kind == "duty" and part in fact.laws and _is_actor(kg, fact.subject):
-                    binds.setdefault(fact.subject, _ref(kg, fact.subject))
-        cited = sorted(
-            {p for part in parts for p in cited_by.get(part, ())},
-            key=lambda pid: order.get(pid, ("", pid)),
-        )
-        text: dict[str, Any] | None = None
-        text_passage = kg.graph.value(URIRef(iri), VGV.passage)
-        if text_passage is not None:
-            text = _passage_info(kg, text_passage)
-        else:
-            document = kg.graph.value(URIRef(iri), VGV.hasText)
-            identifier = kg.graph.value(document, DCTERMS.identifier) if document else None
-            if identifier is not None and str(identifier) in first_passage:
-                pid = first_passage[str(identifier)]
-                text = {"id": pid, "anchor": passage_anchor(pid), "document": str(identifier)}
-        part_of = kg.graph.value(URIRef(iri), DCTERMS.isPartOf)
-        rows.append(
-            {
-                "id": iri,
-                "label": entity.label,
-                "label_en": entity.label_en,
-                "kind": entity.kind,
-                "kinds": _kinds(kg, iri),
-                "citations": citations,
-                "citation": citations[0] if citations else None,
-                "in_force": entity.in_force,
-                "status": status,
-                "replaced_by": replaced_by,
-                "part_of": _ref(kg, str(part_of)) if part_of is not None else None,
-                "origin": origin,
-                "statements": statements,
-                "binds": sorted(binds.values(), key=lambda a: a["label"].casefold()),
-                "cited_in": cited,
-                "cited_in_count": len(cited),
-                "text": text,
-            }
-        )
-    rows.sort(key=lambda r: (r["origin"] == ORIGIN_EXTRACTED, str(r["label"]).casefold()))
-    return rows
-
-
-# --- the timeline -------------------------------------------------------------------------
-
-
-def timeline(kg: KnowledgeGraph) -> list[dict[str, Any]]:
-    """The dated legal changes: ``vgv:RegulationEvent`` facts and ``vgv:inForce`` dates.
-
-    An entry-into-force event and the same regulation's ``vgv:inForce`` of the same date
-    are one entry (the event's, which has a source).
-
-    Returns:
-        Entries sorted by date (a year sorts before the days of that year): date, kind
-        (the event kind's local name, or "inForce"), kind_label(_en), regulation
-        ({id, label, label_en, citation}), statement(_en), passage_id, anchor, quote and
-        origin of the regulation.
-    """
-    entries = []
-    seen: set[tuple[str, str]] = set()
-    for fact in kg.facts.values():
-        if fact.kind != "event" or not fact.since:
-            continue
-        kind = kg.graph.value(URIRef(fact.iri), VGV.eventKind)
-        labels = _labels(kg, kind) if kind is not None else {"label": "", "label_en": None}
-        entries.append(
-            {
-                "date": fact.since,
-                "kind": _local(str(kind)) if kind is not None else "event",
-                "kind_label": labels["label"],
-                "kind_label_en": labels["label_en"],
-                "regulation": _ref(kg, fact.subject),
-                "statement": fact.statement,
-                "statement_en": fact.statement_en,
-                "origin": _origin(kg, fact.subject),
-                **_fact_source(fact),
-            }
-        )
-        if entries[-1]["kind"] == "EnteredIntoForce":
-            seen.add((fact.subject, fact.since))
-    in_force = _labels(kg, VGV.inForce, RDFS.label)
-    for node, value in kg.graph.subject_objects(VGV.inForce):
-        iri = str(node)
-        if iri not in kg.entities or (iri, str(value)) in seen:
-            continue
-        if _origin(kg, iri) == ORIGIN_EXTRACTED:
-            continue
-        entries.append(
-            {
-                "date": str(value),
-                "kind": "inForce",
-                "kind_label": in_force["label"],
-                "kind_label_en": in_force["label_en"],
-                "regulation": _ref(kg, iri),
-                "statement": None,
-                "statement_en": None,
-                "origin": _origin(kg, iri),
-                "passage_id": None,
-                "anchor": None,
-                "quote": None,
-            }
-        )
-    entries.sort(key=lambda e: (e["date"], e["regulation"]["label"].casefold()))
-    return entries
 
 
 # --- the sources --------------------------------------------------------------------------

@@ -37,13 +37,12 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 from fastapi import FastAPI
 
+from vemgorvad.graph.legal_view import legal_table, timeline
 from vemgorvad.graph.views import (
     ACTOR_STYLES,
-    legal_table,
     matrix_filters,
     responsibility_matrix,
     source_view,
-    timeline,
 )
 from vemgorvad.ui.tabs import ASK_CONCURRENCY, LIGHT_CONCURRENCY, Tab, light
 from vemgorvad.ui.tabs.ask import ASK_BATCH, AskTab

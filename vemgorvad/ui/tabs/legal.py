@@ -17,6 +17,12 @@ MAX_CHECK_CHARS = 200_000
 """The longest pasted text the checker reads."""
 
 
+def _file_name(path: str | None, lang: str) -> str:
+    if not path:
+        return f"<span class='vgv-meta'>{e(t(lang, 'refs_file_none'))}</span>"
+    return f"<span class='vgv-meta'>{e(t(lang, 'refs_file_chosen', name=Path(path).name))}</span>"
+
+
 class LegalTab(Tab):
     tab_id = "lagrum"
     label_key = "tab_legal"
@@ -30,13 +36,15 @@ class LegalTab(Tab):
                 label=t(lang, "refs_text"), lines=6, scale=3, elem_id="refs-text"
             )
             with gr.Column(scale=1):
-                self.file = gr.File(
-                    label=t(lang, "refs_file"),
+                self.file = gr.UploadButton(
+                    t(lang, "refs_file_button"),
                     file_types=UPLOAD_TYPES,
                     type="filepath",
-                    height=150,
+                    variant="secondary",
                     elem_id="refs-file",
                 )
+                self.path = gr.Textbox(visible=False, elem_id="refs-path")
+                self.file_name = gr.HTML(_file_name(None, lang), elem_id="refs-file-name")
                 self.base = gr.Textbox(label=t(lang, "refs_base"), max_lines=1, elem_id="refs-base")
         self.button = gr.Button(t(lang, "refs_check"), variant="primary", elem_id="refs-check")
         self.result = gr.HTML(elem_id="refs-result")
@@ -47,11 +55,12 @@ class LegalTab(Tab):
         self.table = gr.HTML(self.data.legal_html(lang, False), elem_id="legal-table")
         self.timeline_title = gr.HTML(heading(lang, "timeline"))
         self.timeline = gr.HTML(self.data.timeline_html(lang), elem_id="timeline")
-        self.switch_inputs = [self.show_extracted, self.result, self.text, self.file, self.base]
+        self.switch_inputs = [self.show_extracted, self.result, self.text, self.path, self.base]
         self.switch_outputs = [
             self.checker_title,
             self.text,
             self.file,
+            self.file_name,
             self.base,
             self.button,
             self.result,
@@ -82,9 +91,15 @@ class LegalTab(Tab):
         return render_check(checked_text, results, lang)
 
     def wire(self, language: gr.Radio) -> None:
+        self.file.upload(
+            lambda path, language: (path, _file_name(path, lang_code(language))),
+            inputs=[self.file, language],
+            outputs=[self.path, self.file_name],
+            **light(),
+        )
         self.button.click(
             self.check,
-            inputs=[self.text, self.file, self.base, language],
+            inputs=[self.text, self.path, self.base, language],
             outputs=self.result,
             api_visibility="private",
             concurrency_limit=ASK_CONCURRENCY,
@@ -102,7 +117,8 @@ class LegalTab(Tab):
         return {
             self.checker_title: heading(lang, "legal_checker") + intro(lang, "legal_checker_intro"),
             self.text: gr.update(label=t(lang, "refs_text")),
-            self.file: gr.update(label=t(lang, "refs_file")),
+            self.file: gr.update(label=t(lang, "refs_file_button")),
+            self.file_name: _file_name(upload, lang),
             self.base: gr.update(label=t(lang, "refs_base")),
             self.button: gr.update(value=t(lang, "refs_check")),
             self.result: self.check(text, upload, base, lang) if shown_check else "",

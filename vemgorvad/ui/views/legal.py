@@ -1,14 +1,16 @@
 """The Lagrum (Legal references) view: the legal table, the timeline and the checker.
 
-The data come from :func:`vemgorvad.graph.views.legal_table`,
-:func:`vemgorvad.graph.views.timeline` and :class:`vemgorvad.graph.refs.ReferenceChecker`;
+The data come from :func:`vemgorvad.graph.legal_view.legal_table`,
+:func:`vemgorvad.graph.legal_view.timeline` and :class:`vemgorvad.graph.refs.ReferenceChecker`;
 this module only renders them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from rdflib import Graph
 
 from vemgorvad.graph.refs import ReferenceChecker, read_text
 from vemgorvad.ui.views.html import actor_link, e, mark, passage_link, table
-from vemgorvad.ui.views.i18n import pick, t
+from vemgorvad.ui.views.i18n import LOCALES, pick, t
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,33 @@ SHOWN_CITATIONS = 5
 
 UPLOAD_TYPES = [".txt", ".md", ".docx", ".pdf"]
 """The file types the checker reads."""
+
+_SPAN = json.loads((LOCALES / "reference_span.json").read_text(encoding="utf-8"))
+_OPENING = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, _SPAN["opening_words"])) + r")\s*\(\s*$", re.IGNORECASE
+)
+_CLOSING = re.compile(
+    r"^\s*\)(?:\s+(?:" + "|".join(map(re.escape, _SPAN["title_words"])) + r")\b[^.,;:\n()]*)?"
+)
+
+
+def whole_span(text: str, result: dict[str, Any]) -> tuple[int, int]:
+    """A checked reference's span widened to the words that belong to it: "lag (2019:999)
+    om skydd för barn" around a bare "2019:999" (words in ``locales/reference_span.json``).
+
+    >>> whole_span("Enligt lag (2019:999) om skydd för barn.", {"start": 12, "end": 20})
+    (7, 39)
+    """
+    start, end = int(result["start"]), int(result["end"])
+    before = _OPENING.search(text[max(0, start - 40) : start])
+    after = _CLOSING.match(text[end : end + 400])
+    if not (before and after):
+        return start, end
+    title = after.group(0)
+    words = title.split()
+    if len(words) > _SPAN["max_title_words"] + 1:
+        title = title[: title.index(words[_SPAN["max_title_words"] + 1])]
+    return start - (len(before.group(0))), end + len(title.rstrip())
 
 
 # --- the table ----------------------------------------------------------------------------
@@ -42,11 +71,36 @@ def status_text(row: dict[str, Any], lang: str) -> str:
     return t(lang, f"status_{row['status']}")
 
 
+def _source_text(source: dict[str, Any] | None, lang: str) -> str:
+    """Where a status or date comes from, in words (a passage as a link)."""
+    if source is None:
+        return e(t(lang, "source_none"))
+    if source.get("kind") == "header":
+        return e(t(lang, "source_header", document=source.get("document", "")))
+    if source.get("kind") == "passage":
+        pid = source.get("passage_id")
+        return f"{e(t(lang, 'source_passage'))} {passage_link(pid, pid)}"
+    return e(t(lang, "source_graph"))
+
+
 def _status_badge(row: dict[str, Any], lang: str) -> str:
     css = {"in force": "ok", "replaced": "warn", "not yet in force": "info"}.get(
         row["status"], "muted"
     )
-    return f"<span class='vgv-status vgv-status-{css}' data-status='{e(row['status'])}'>{e(status_text(row, lang))}</span>"
+    return (
+        f"<span class='vgv-status vgv-status-{css}' data-status='{e(row['status'])}'>"
+        f"{e(status_text(row, lang))}</span>"
+        f"<div class='vgv-meta vgv-source'>{_source_text(row.get('status_source'), lang)}</div>"
+    )
+
+
+def _in_force_cell(row: dict[str, Any], lang: str) -> str:
+    if not row.get("in_force"):
+        return "–"
+    source = row.get("in_force_source")
+    return f"{e(row['in_force'])}" + (
+        f"<div class='vgv-meta vgv-source'>{_source_text(source, lang)}</div>" if source else ""
+    )
 
 
 def _regulation_cell(row: dict[str, Any], lang: str) -> str:
@@ -99,7 +153,7 @@ def render_legal_table(rows: list[dict[str, Any]], lang: str, show_extracted: bo
             [
                 _regulation_cell(row, lang),
                 e(", ".join(row["citations"])) or "–",
-                e(row["in_force"] or "–"),
+                _in_force_cell(row, lang),
                 _status_badge(row, lang),
                 _statements_cell(row, lang),
                 ", ".join(actor_link(actor["id"], pick(actor, lang)) for actor in row["binds"])
@@ -208,6 +262,7 @@ def render_check(text: str, results: list[dict[str, Any]], lang: str) -> str:
     if not results:
         return f"<div class='vgv-summary vgv-answer'>{e(t(lang, 'refs_none'))}</div>"
     flagged = sum(1 for r in results if r["warnings"])
+    results = [_widened(text, result) for result in results]
     rows = []
     for number, result in enumerate(results, start=1):
         resolved = result.get("resolved") or {}
@@ -252,6 +307,13 @@ def render_check(text: str, results: list[dict[str, Any]], lang: str) -> str:
         + (f"<div class='vgv-card vgv-checked-text'>{marked}</div>" if marked else "")
         + f"<div class='vgv-scroll'>{table(headers, rows, 'vgv-refs')}</div>"
     )
+
+
+def _widened(text: str, result: dict[str, Any]) -> dict[str, Any]:
+    if not text or "start" not in result:
+        return result
+    start, end = whole_span(text, result)
+    return {**result, "start": start, "end": end, "text": text[start:end]}
 
 
 def _marked_text(text: str, results: list[dict[str, Any]]) -> str:
