@@ -324,9 +324,9 @@ class SentenceReader:
             for left, right in itertools.pairwise(inside):
                 if compiled(rule["between"]).fullmatch(text[left.end : right.start]):
                     pairs.append((left, right))
-        if "passive_funder" in rule:
+        if "passive_agent" in rule:  # "finansieras med stöd av X", "bedrivs av X"
             for number, funder in enumerate(inside):
-                if compiled(rule["passive_funder"]).search(text[a : funder.start]):
+                if compiled(rule["passive_agent"]).search(text[a : funder.start]):
                     funded = [m for m in inside[:number] if m.entity != funder.entity]
                     funded = funded or [m for m in self.mentions if m.entity != funder.entity][:1]
                     pairs += [(funder, m) for m in funded[:1]]
@@ -334,7 +334,10 @@ class SentenceReader:
             if key not in rule:
                 continue
             for cue in compiled(rule[key]).finditer(text, a, b):
-                subjects = [m for m in inside if m.end <= cue.start() and self._at_clause_start(a, m)]
+                subjects = [
+                    m for m in inside
+                    if m.end <= cue.start() and (rule.get("reverse") or self._at_clause_start(a, m))
+                ]
                 if not subjects:
                     continue
                 if key == "verb":
@@ -346,7 +349,10 @@ class SentenceReader:
                     ]
                 else:
                     targets = self._listed(cue.end(), b, inside)
-                pairs += [(subjects[0], t) for t in targets]
+                if rule.get("reverse"):  # "I nätverket ingår X, Y": X and Y are members
+                    pairs += [(t, subjects[-1]) for t in targets]
+                else:
+                    pairs += [(subjects[0], t) for t in targets]
         if "object_after" in rule:
             for number, target in enumerate(inside):
                 if compiled(rule["object_after"]).search(text[max(a, target.start - 60) : target.start]):
