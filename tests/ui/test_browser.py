@@ -258,6 +258,45 @@ def test_the_matrix_filters_and_exports(visit):
     assert download.value.suggested_filename.endswith(".xlsx")
 
 
+def test_the_matrix_fits_the_page_and_its_cells_open(visit):
+    visit.tab("matris")
+    page = visit.page
+    page.wait_for_selector("#matrix table")
+    width = page.evaluate("() => document.documentElement.clientWidth")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    wrap = page.locator("#matrix .vgv-mx-wrap").bounding_box()
+    assert wrap["x"] >= 0 and wrap["x"] + wrap["width"] <= width
+    head = page.locator("#matrix thead th").nth(1)
+    top = head.bounding_box()["y"]
+    page.evaluate(
+        "() => { const w = document.querySelector('#matrix .vgv-mx-wrap'); w.scrollTop = 400; w.scrollLeft = 600; }"
+    )
+    page.wait_for_timeout(200)
+    assert abs(head.bounding_box()["y"] - top) < 2  # the group names stay in sight
+    actor = page.locator("#matrix tbody th.vgv-mx-actor").first.bounding_box()
+    assert actor["x"] >= wrap["x"] - 1  # and so do the actors
+    shown_rows = page.locator("#matrix tbody tr").count()
+    empty = page.evaluate(
+        "() => [...document.querySelectorAll('#matrix tbody tr')].filter(r => [...r.querySelectorAll('td')].every(td => td.dataset.count === '0')).length"
+    )
+    assert empty == 0
+    cell = page.locator("#matrix details.vgv-mx-cell").first
+    cell.locator("summary").click()
+    assert cell.locator("li.vgv-duty").first.is_visible()
+    page.locator("#matrix-empty label").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#matrix tbody tr').length > n",
+        arg=shown_rows,
+        timeout=20_000,
+    )
+    page.locator("#matrix-view label", has_text="Lagar").click()
+    page.wait_for_function(
+        "() => document.querySelector('#matrix .vgv-meta')?.innerText.includes('regelverk')",
+        timeout=20_000,
+    )
+    assert "Socialtjänstlagen" in page.locator("#matrix thead").inner_text()
+
+
 # --- the language switch and the network ---------------------------------------------------
 
 

@@ -38,6 +38,7 @@ import gradio as gr
 from fastapi import FastAPI
 
 from vemgorvad.graph.legal_view import legal_table, timeline
+from vemgorvad.graph.matrix_view import law_matrix
 from vemgorvad.graph.views import (
     ACTOR_STYLES,
     matrix_filters,
@@ -52,7 +53,7 @@ from vemgorvad.ui.views import actor_map as map_view
 from vemgorvad.ui.views.html import e
 from vemgorvad.ui.views.i18n import LANGUAGES, lang_code, pick, t
 from vemgorvad.ui.views.legal import Checker, render_legal_table, render_timeline
-from vemgorvad.ui.views.matrix import export_csv, export_xlsx, render_matrix
+from vemgorvad.ui.views.matrix import export_csv, export_xlsx, render_matrix, shown
 from vemgorvad.ui.views.source import render_sources
 
 logger = logging.getLogger(__name__)
@@ -110,14 +111,25 @@ class ViewData:
         return render_timeline(self.timeline, lang)
 
     @functools.cache  # noqa: B019
-    def matrix(self, kind: str, law: str) -> dict[str, Any]:
+    def matrix(self, kind: str, law: str, by_law: bool = False) -> dict[str, Any]:
+        if by_law:
+            return law_matrix(self.kg, actor_kind=kind or None)
         return responsibility_matrix(self.kg, actor_kind=kind or None, law=law or None)
 
-    def matrix_views(self, lang: str, kind: str, law: str) -> tuple[str, str, str]:
-        """The matrix HTML and its CSV and xlsx files for the filters."""
-        matrix = self.matrix(kind or "", law or "")
+    def matrix_views(
+        self,
+        lang: str,
+        kind: str,
+        law: str,
+        by_law: bool = False,
+        show_empty: bool = False,
+        hide_extracted: bool = False,
+    ) -> tuple[str, str, str]:
+        """The matrix HTML and its CSV and xlsx files (what is shown) for the filters."""
+        full = self.matrix(kind or "", law or "", bool(by_law))
+        matrix = shown(full, not show_empty, bool(hide_extracted))
         return (
-            render_matrix(matrix, lang),
+            render_matrix(full, lang, not show_empty, bool(hide_extracted), bool(by_law)),
             str(export_csv(matrix, lang)),
             str(export_xlsx(matrix, lang)),
         )

@@ -28,6 +28,10 @@ class MapTab(Tab):
         return {self.frame: map_view.frame_html(lang)}
 
 
+def _view_choices(lang: str) -> list[tuple[str, str]]:
+    return [(t(lang, "matrix_by_group"), "groups"), (t(lang, "matrix_by_law"), "laws")]
+
+
 class MatrixTab(Tab):
     tab_id = "matris"
     label_key = "tab_matrix"
@@ -37,6 +41,12 @@ class MatrixTab(Tab):
         self.intro = gr.HTML(intro(lang, "matrix_intro"))
         _, csv_path, xlsx_path = data.matrix_views(lang, "", "")
         with gr.Row(equal_height=True):
+            self.view = gr.Radio(
+                _view_choices(lang),
+                value="groups",
+                label=t(lang, "matrix_view"),
+                elem_id="matrix-view",
+            )
             self.kind = gr.Dropdown(
                 data.kind_choices(lang),
                 value="",
@@ -61,53 +71,70 @@ class MatrixTab(Tab):
                     variant="secondary",
                     elem_id="matrix-xlsx",
                 )
+        with gr.Row():
+            self.show_empty = gr.Checkbox(
+                label=t(lang, "matrix_show_empty"), value=False, elem_id="matrix-empty"
+            )
+            self.hide_extracted = gr.Checkbox(
+                label=t(lang, "hide_extracted"), value=False, elem_id="matrix-extracted"
+            )
         self.matrix = gr.HTML("", elem_id="matrix")  # filled when the tab opens
         self.loaded = gr.Checkbox(False, visible=False)
-        self.switch_inputs = [self.kind, self.law]
-        self.switch_outputs = [
-            self.intro,
+        self.controls: list[Any] = [
             self.kind,
             self.law,
+            self.view,
+            self.show_empty,
+            self.hide_extracted,
+        ]
+        self.switch_inputs = list(self.controls)
+        self.switch_outputs = [
+            self.intro,
+            *self.controls,
             self.csv,
             self.xlsx,
             self.matrix,
             self.loaded,
         ]
 
+    def views(self, lang: str, values: list[Any]) -> tuple[str, str, str]:
+        kind, law, view, show_empty, hide_extracted = values
+        return self.data.matrix_views(
+            lang, kind or "", law or "", view == "laws", bool(show_empty), bool(hide_extracted)
+        )
+
     def wire(self, language: gr.Radio) -> None:
-        data = self.data
-        for control in (self.kind, self.law):
+        for control in self.controls:
             control.change(
-                lambda kind, law, language: data.matrix_views(
-                    lang_code(language), kind or "", law or ""
-                ),
-                inputs=[self.kind, self.law, language],
+                lambda language, *values: self.views(lang_code(language), list(values)),
+                inputs=[language, *self.controls],
                 outputs=[self.matrix, self.csv, self.xlsx],
                 **light(),
             )
 
-        def open_matrix(language: str, kind: str, law: str, loaded: bool) -> tuple[Any, bool]:
+        def open_matrix(language: str, loaded: bool, *values: Any) -> tuple[Any, bool]:
             if loaded:
                 return gr.update(), True
-            return data.matrix_views(lang_code(language), kind or "", law or "")[0], True
+            return self.views(lang_code(language), list(values))[0], True
 
         assert self.tab is not None
         self.tab.select(
             open_matrix,
-            inputs=[language, self.kind, self.law, self.loaded],
+            inputs=[language, self.loaded, *self.controls],
             outputs=[self.matrix, self.loaded],
             **light(),
         )
 
     def switch(self, lang: str, values: list[Any]) -> dict[Any, Any]:
-        kind, law = values
-        matrix_html, csv_file, xlsx_file = self.data.matrix_views(lang, kind or "", law or "")
+        matrix_html, csv_file, xlsx_file = self.views(lang, values)
+        data = self.data
         return {
             self.intro: intro(lang, "matrix_intro"),
-            self.kind: gr.update(
-                choices=self.data.kind_choices(lang), label=t(lang, "matrix_kind")
-            ),
-            self.law: gr.update(choices=self.data.law_choices(lang), label=t(lang, "matrix_law")),
+            self.view: gr.update(choices=_view_choices(lang), label=t(lang, "matrix_view")),
+            self.kind: gr.update(choices=data.kind_choices(lang), label=t(lang, "matrix_kind")),
+            self.law: gr.update(choices=data.law_choices(lang), label=t(lang, "matrix_law")),
+            self.show_empty: gr.update(label=t(lang, "matrix_show_empty")),
+            self.hide_extracted: gr.update(label=t(lang, "hide_extracted")),
             self.csv: gr.update(label=t(lang, "matrix_csv"), value=csv_file),
             self.xlsx: gr.update(label=t(lang, "matrix_xlsx"), value=xlsx_file),
             self.matrix: matrix_html,

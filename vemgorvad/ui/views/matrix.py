@@ -29,8 +29,73 @@ def _law_names(duty: dict[str, Any], lang: str) -> str:
     return ", ".join(law.get("citation") or pick(law, lang) for law in duty["laws"])
 
 
-def render_matrix(matrix: dict[str, Any], lang: str) -> str:
-    """The matrix as an HTML table with a sticky actor column and group header."""
+def shown(
+    matrix: dict[str, Any], hide_empty: bool = True, hide_extracted: bool = False
+) -> dict[str, Any]:
+    """The matrix as the page shows it: without the extractor's duties when asked, and
+    without the rows and columns left empty (unless asked to keep them)."""
+    rows = []
+    for row in matrix["rows"]:
+        cells = {
+            group: [d for d in duties if not (hide_extracted and d.get("extracted"))]
+            for group, duties in row["cells"].items()
+        }
+        rows.append({**row, "cells": {g: d for g, d in cells.items() if d}})
+    groups = matrix["groups"]
+    if hide_empty:
+        rows = [row for row in rows if any(row["cells"].get(g["id"]) for g in groups)]
+        used = {g for row in rows for g in row["cells"]}
+        groups = [g for g in groups if g["id"] in used]
+    return {"groups": groups, "rows": rows}
+
+
+def _duty_item(duty: dict[str, Any], lang: str) -> str:
+    law = _law_names(duty, lang)
+    via = (
+        f" <span class='vgv-meta'>({e(t(lang, 'matrix_via'))} {e(pick(duty['via'], lang))})</span>"
+        if duty.get("via")
+        else ""
+    )
+    extracted = (
+        f" <span class='vgv-extracted' title='{e(t(lang, 'extracted_title'))}'>"
+        f"{e(t(lang, 'extracted_mark'))}</span>"
+        if duty.get("extracted")
+        else ""
+    )
+    css = "vgv-duty" + (" vgv-inherited" if duty.get("via") else "")
+    return (
+        f"<li class='{css}' data-extracted='{int(bool(duty.get('extracted')))}'>"
+        f"{e(pick(duty, lang, 'statement'))}{via}{extracted}"
+        + (f" <span class='vgv-law'>{e(law)}</span>" if law else "")
+        + f" {passage_link(duty.get('passage_id'), '¶', duty.get('passage_id') or '')}</li>"
+    )
+
+
+def _cell(duties: list[dict[str, Any]], lang: str) -> str:
+    """A cell: how many duties and the first one's start; opened, every duty in full."""
+    if not duties:
+        return ""
+    first = pick(duties[0], lang, "statement")
+    short = first if len(first) <= SHORT else first[: SHORT - 1].rstrip() + "…"
+    marked = any(d.get("extracted") for d in duties)
+    return (
+        f"<details class='vgv-mx-cell'><summary><b>{len(duties)}</b> · {e(short)}"
+        + (" <span class='vgv-extracted-dot' aria-hidden='true'>◌</span>" if marked else "")
+        + f"</summary><ul class='vgv-list'>{''.join(_duty_item(d, lang) for d in duties)}</ul>"
+        "</details>"
+    )
+
+
+def render_matrix(
+    matrix: dict[str, Any],
+    lang: str,
+    hide_empty: bool = True,
+    hide_extracted: bool = False,
+    by_law: bool = False,
+) -> str:
+    """The matrix as an HTML table in a scroll area with sticky headers; each cell opens
+    to its full duties with law and passage."""
+    matrix = shown(matrix, hide_empty, hide_extracted)
     groups, rows = matrix["groups"], matrix["rows"]
     if not rows:
         return f"<div class='vgv-summary vgv-abstain'>{e(t(lang, 'matrix_empty'))}</div>"
@@ -48,29 +113,13 @@ def render_matrix(matrix: dict[str, Any], lang: str) -> str:
         ]
         for group in groups:
             duties = row["cells"].get(group["id"], [])
-            items = []
-            for duty in duties:
-                law = _law_names(duty, lang)
-                via = (
-                    f" <span class='vgv-meta'>({e(t(lang, 'matrix_via'))} {e(pick(duty['via'], lang))})</span>"
-                    if duty.get("via")
-                    else ""
-                )
-                statement = pick(duty, lang, "statement")
-                short = (
-                    statement if len(statement) <= SHORT else statement[: SHORT - 1].rstrip() + "…"
-                )
-                items.append(
-                    f"<li class='vgv-duty{' vgv-inherited' if duty.get('via') else ''}' title='{e(statement)}'>{e(short)}{via}"
-                    + (f" <span class='vgv-law'>{e(law)}</span>" if law else "")
-                    + f" {passage_link(duty.get('passage_id'), '¶', duty.get('passage_id') or '')}</li>"
-                )
-            cell = f"<ul class='vgv-list'>{''.join(items)}</ul>" if items else ""
             cells.append(
-                f"<td data-group='{e(group['id'])}' data-count='{len(duties)}'>{cell}</td>"
+                f"<td data-group='{e(group['id'])}' data-count='{len(duties)}'>{_cell(duties, lang)}</td>"
             )
         body.append(f"<tr data-actor='{e(actor['id'])}'>{''.join(cells)}</tr>")
-    size = t(lang, "matrix_size", rows=len(rows), groups=len(groups))
+    size = t(
+        lang, "matrix_size_laws" if by_law else "matrix_size", rows=len(rows), groups=len(groups)
+    )
     return (
         f"<div class='vgv-meta'>{e(size)}</div>"
         f"<div class='vgv-scroll vgv-mx-wrap'><table class='vgv-table vgv-matrix'><thead><tr>{''.join(head)}</tr></thead>"
