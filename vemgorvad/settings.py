@@ -88,9 +88,9 @@ EVIDENCE_COSINE_WEIGHT = 0.9
 question's content lemmas it holds (RAGFlow's 0.9 / 0.1), + ``EVIDENCE_PASSAGE_WEIGHT`` ×
 its passage's probability of holding the answer."""
 
-EVIDENCE_PASSAGE_WEIGHT = 0.1
+EVIDENCE_PASSAGE_WEIGHT = 0.3
 
-EVIDENCE_SPREAD = 0.1
+EVIDENCE_SPREAD = 0.2
 """Sentences scoring this far below the best one are not quoted."""
 
 MAX_EVIDENCE = 3

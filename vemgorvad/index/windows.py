@@ -58,6 +58,9 @@ class SentenceWindows:
         self.vectors = vectors
         self.hashes = hashes
         self._rows = np.asarray([w.row for w in windows], dtype=np.int64)
+        self._starts = np.flatnonzero(np.r_[True, self._rows[1:] != self._rows[:-1]])
+        self._starts = self._starts[self._starts < len(self._rows)]
+        self._first_rows = self._rows[self._starts]
         self._by_row: dict[int, list[int]] = {}
         for index, window in enumerate(windows):
             self._by_row.setdefault(window.row, []).append(index)
@@ -154,9 +157,11 @@ class SentenceWindows:
         if not len(self.windows):
             return best, which
         cosines = self.vectors @ query_vector
-        order = np.argsort(cosines, kind="stable")  # ascending: the best write last
-        best[self._rows[order]] = cosines[order]
-        which[self._rows[order]] = order
+        best[self._first_rows] = np.maximum.reduceat(cosines, self._starts)
+        # the first window of each passage that reaches its best (windows grouped by row)
+        hits = np.flatnonzero(cosines >= best[self._rows])
+        rows, first = np.unique(self._rows[hits], return_index=True)
+        which[rows] = hits[first]
         return best, which
 
     def of_row(self, row: int) -> list[int]:

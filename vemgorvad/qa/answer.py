@@ -147,6 +147,11 @@ class Engine:
             f.iri: f.entities | frozenset(named["facts"][f.iri]) for f in self._facts
         }
         self._passage_entities = {pid: frozenset(iris) for pid, iris in named["passages"].items()}
+        by_entity: dict[str, list[int]] = {}
+        for row, fact in enumerate(self._facts):
+            for iri in self._fact_entities[fact.iri]:
+                by_entity.setdefault(iri, []).append(row)
+        self._facts_of_entity = {iri: np.asarray(rows) for iri, rows in by_entity.items()}
         titles = prepared.document_titles(graph, {p.document for p in index.passages})
         self._heading_lemmas = {
             p.id: understand.lemmas(f"{titles.get(p.document, '')} {p.section}")
@@ -216,11 +221,16 @@ class Engine:
         weights = {
             m.entity.iri: m.weight * self._specificity.get(m.entity.iri, 1.0) for m in mentions
         }
-        scores = {}
-        for iri, sim in similarity.items():
-            named = sum(weights.get(e, 0.0) for e in self._fact_entities[iri])
-            scores[iri] = sim + settings.FACT_ENTITY_WEIGHT * min(named, settings.ENTITY_WEIGHT_CAP)
-        return scores
+        named = np.zeros(len(self._facts))
+        for iri, weight in weights.items():
+            rows = self._facts_of_entity.get(iri)
+            if rows is not None:
+                named[rows] += weight
+        bonus = settings.FACT_ENTITY_WEIGHT * np.minimum(named, settings.ENTITY_WEIGHT_CAP)
+        return {
+            fact.iri: similarity[fact.iri] + float(extra)
+            for fact, extra in zip(self._facts, bonus, strict=True)
+        }
 
     def candidate_features(
         self, text: str, vector: np.ndarray, mentions: list[Mention], lang: str,
@@ -240,9 +250,10 @@ class Engine:
         """
         candidates = self.index.candidates(text, vector, settings.CANDIDATE_DEPTH)
         fact_best: dict[str, float] = {}
-        for iri, cosine in similarity.items():
-            pid = self.graph.facts[iri].passage_id or ""
-            fact_best[pid] = max(fact_best.get(pid, -1.0), cosine)
+        for fact in self._facts:
+            cosine = similarity[fact.iri]
+            if cosine > fact_best.get(fact.passage_id or "", -1.0):
+                fact_best[fact.passage_id or ""] = cosine
         weights = {
             m.entity.iri: m.weight * self._specificity.get(m.entity.iri, 1.0) for m in mentions
         }

@@ -33,6 +33,10 @@ RANKER_SETTINGS: dict[str, tuple[str, ...]] = {
     "text only (no graph)": tuple(f for f in FEATURES if f not in GRAPH_FEATURES),
     "no fact lift": tuple(f for f in FEATURES if f != "fact"),
     "no heading": tuple(f for f in FEATURES if f != "heading"),
+    "no English fact sentences": tuple(f for f in FEATURES if f != "english"),
+    "neither fact lift nor English fact sentences": tuple(
+        f for f in FEATURES if f not in ("fact", "english")
+    ),
 }
 """The feature sets compared by cross-validation."""
 
