@@ -57,20 +57,23 @@ __all__ = [
 ]
 
 ACTOR_STYLES: dict[str, tuple[str, str]] = {
-    "MunicipalActor": ("municipal", "#15803d"),
-    "RegionalActor": ("regional", "#7c3aed"),
+    "MunicipalActor": ("municipal", "#4d7c0f"),
+    "RegionalActor": ("regional", "#aa4499"),
     "StateActor": ("state", "#1d4ed8"),
     "CivilSociety": ("civil", "#c2410c"),
-    "HealthCare": ("health", "#0e7490"),
-    "InternationalActor": ("international", "#be123c"),
-    "Academia": ("academia", "#854d0e"),
+    "HealthCare": ("health", "#332288"),
+    "InternationalActor": ("international", "#1f2937"),
+    "Academia": ("academia", "#6f4e37"),
 }
 """Actor kind (the ``vgv:actorKind`` concept's local name) → (colour class, colour), in
-the order the views list them: the social services' own level first."""
+the order the views list them: the social services' own level first. The colours were
+chosen to stay apart for colour-blind readers (CIELAB ΔE ≥ 10 between any two, also as
+seen with deuteranopia, protanopia and tritanopia, and white text readable on each:
+``tests/ui/test_palette.py``)."""
 
 KIND_ORDER = {category: number for number, category in enumerate(ACTOR_STYLES)}
 
-OTHER_STYLE = ("other", "#6b7280")
+OTHER_STYLE = ("other", "#525252")
 """The colour class and colour of an actor without a known kind."""
 
 RELATION_COLOURS: dict[str, str] = {
@@ -456,6 +459,7 @@ def actor_map(
                     "statement_en": fact.statement_en,
                     "passage_id": fact.passage_id,
                     "quote": fact.quote,
+                    "extracted": fact.extracted,
                 }
             )
     if relation:

@@ -92,6 +92,10 @@
     fillSelect($("f-document"), f.documents, (doc) => doc.id + " – " + pick(doc));
     for (const name of FILTERS) $("f-" + name).addEventListener("change", () => load());
     $("f-extracted").addEventListener("change", () => load());
+    $("f-hide-extracted").addEventListener("change", () => current && draw(current));
+    $("f-search").addEventListener("input", search);
+    $("f-search").placeholder = T.search_placeholder || "";
+    $("f-depth").addEventListener("change", () => fade(selectedId));
     $("reset").addEventListener("click", () => { clearFilters(); load(); });
     $("fit").addEventListener("click", () => network && network.fit({ animation: { duration: 300 } }));
     $("dl-png").addEventListener("click", downloadPNG);
@@ -104,6 +108,8 @@
   function clearFilters() {
     for (const name of FILTERS) $("f-" + name).value = "";
     $("f-extracted").checked = false;
+    $("f-hide-extracted").checked = false;
+    $("f-search").value = "";
   }
 
   async function load() {
@@ -122,66 +128,170 @@
     return box;
   }
 
+  // Actors are laid out by level, as coordinators read a stakeholder map: national,
+  // regional, municipal, health care, civil society, academia, international; each level
+  // a block of columns, so no two labels overlap at the default zoom.
+  const LEVELS = ["StateActor", "RegionalActor", "MunicipalActor", "HealthCare", "CivilSociety", "Academia", "InternationalActor"];
+  const COLUMN = 205, ROW = 62, PER_COLUMN = 12, LABEL_WIDTH = 175;
+
+  function layout(nodes) {
+    const byLevel = new Map();
+    for (const n of nodes) {
+      const level = LEVELS.indexOf(n.kind);
+      const key = level < 0 ? LEVELS.length : level;
+      if (!byLevel.has(key)) byLevel.set(key, []);
+      byLevel.get(key).push(n);
+    }
+    const positions = {};
+    let x = 0;
+    for (const key of [...byLevel.keys()].sort((a, b) => a - b)) {
+      const members = byLevel.get(key);
+      members.forEach((n, i) => {
+        positions[n.id] = { x: x + Math.floor(i / PER_COLUMN) * COLUMN, y: (i % PER_COLUMN) * ROW };
+      });
+      x += Math.ceil(members.length / PER_COLUMN) * COLUMN + 20;
+    }
+    return positions;
+  }
+
+  function radius(n) { return 9 + Math.min(n.duties, 12) * 0.8; }
+
+  function nodeStyle(n, faded) {
+    const colour = faded ? "rgba(203,213,225,0.5)" : n.colour;
+    return {
+      color: { background: colour, border: faded ? "rgba(148,163,184,0.5)" : (n.extracted ? "#9ca3af" : "#1f2328"),
+               highlight: { background: n.colour, border: "#000000" }, hover: { background: n.colour, border: "#000000" } },
+      font: { color: faded ? "rgba(87,96,106,0.35)" : "#1f2328", size: 15, strokeWidth: 3, strokeColor: "#ffffff" },
+    };
+  }
+
+  function edgeStyle(edge, faded) {
+    return {
+      color: { color: edge.colour, highlight: edge.colour, hover: edge.colour, opacity: faded ? 0.08 : 0.85 },
+      font: { size: 12, color: faded ? "rgba(87,96,106,0)" : "#3f4650", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
+    };
+  }
+
+  function shownEdges(data) {
+    const hide = $("f-hide-extracted").checked;
+    return data.edges.filter((edge) => !(hide && edge.extracted));
+  }
+
   function draw(data) {
+    const positions = layout(data.nodes);
     const nodes = data.nodes.map((n) => ({
       id: n.id,
       label: pick(n),
       shape: "dot",
-      size: 14 + Math.min(n.duties, 12) * 1.4,
-      color: { background: n.colour, border: n.extracted ? "#9ca3af" : "#1f2328",
-               highlight: { background: n.colour, border: "#000000" }, hover: { background: n.colour, border: "#000000" } },
+      size: radius(n),
+      x: positions[n.id].x,
+      y: positions[n.id].y,
       borderWidth: n.extracted ? 1 : 1.5,
       shapeProperties: { borderDashes: n.extracted ? [4, 3] : false },
-      font: { color: "#1f2328", size: 20, strokeWidth: 4, strokeColor: "#ffffff" },
+      widthConstraint: { maximum: LABEL_WIDTH },
       title: tooltip([pick(n), pick(n, "kind_label"), n.extracted ? T.extracted_node : null]),
+      ...nodeStyle(n, false),
     }));
-    const edges = data.edges.map((edge) => ({
+    const edges = shownEdges(data).map((edge) => ({
       id: edge.id,
       from: edge.from,
       to: edge.to,
       label: pick(edge, "relation_label"),
       arrows: edge.relation === "collaboratesWith" ? "" : { to: { enabled: true, scaleFactor: 0.6 } },
-      color: { color: edge.colour, highlight: edge.colour, hover: edge.colour, opacity: 0.85 },
-      font: { size: 13, color: "#57606a", strokeWidth: 3, strokeColor: "#ffffff", align: "middle" },
-      title: tooltip([pick(edge, "relation_label"), pick(edge, "statement"), edge.passage_id]),
-      smooth: { enabled: true, type: "dynamic" },
+      dashes: edge.extracted ? [6, 4] : false,
+      title: tooltip([pick(edge, "relation_label"), pick(edge, "statement"), edge.extracted ? T.extracted_node : null, edge.passage_id]),
+      smooth: { enabled: true, type: "curvedCW", roundness: 0.12 },
+      ...edgeStyle(edge, false),
     }));
     const options = {
       autoResize: true,
-      physics: {
-        enabled: true,
-        solver: "forceAtlas2Based",
-        forceAtlas2Based: { gravitationalConstant: -55, centralGravity: 0.02, springLength: 105, avoidOverlap: 0.7 },
-        stabilization: { enabled: true, iterations: 300, fit: true },
-      },
+      physics: { enabled: false },
       interaction: { hover: true, tooltipDelay: 120, keyboard: { enabled: true, bindToWindow: false }, multiselect: false },
-      layout: { randomSeed: 7, improvedLayout: true },
+      layout: { randomSeed: 7, improvedLayout: false },
     };
     if (!network) {
       network = new vis.Network($("network"), { nodes, edges }, options);
-      network.on("stabilizationIterationsDone", () => network.setOptions({ physics: { enabled: false } }));
-      network.on("click", (params) => { if (params.nodes.length) showDetails(params.nodes[0]); });
+      network.on("click", (params) => {
+        if (params.nodes.length) { showDetails(params.nodes[0]); fade(params.nodes[0]); }
+        else if (!params.edges.length) fade(null);
+      });
     } else {
-      network.setOptions({ physics: { enabled: true } });
       network.setData({ nodes, edges });
     }
+    network.fit();
     $("network").dataset.nodes = String(nodes.length);
     $("network").dataset.edges = String(edges.length);
-    const list = data.nodes.map((n) => el("li", { "data-id": n.id, "data-kind": n.colour_class },
-      el("button", { type: "button", onclick: () => focus(n.id) },
-        el("span", { class: "dot", style: "background:" + n.colour }), pick(n))));
-    $("node-list").replaceChildren(...list);
+    listNodes(data.nodes);
     $("status").textContent = nodes.length
       ? fmt(T.count, { nodes: nodes.length, edges: edges.length })
       : (T.empty || "");
     document.body.dataset.ready = "1";
+    if (selectedId && !data.nodes.some((n) => n.id === selectedId)) clearDetails();
     if (pendingFocus) {
       const id = pendingFocus;
       pendingFocus = null;
       focus(id);
-    } else if (selectedId && data.nodes.some((n) => n.id === selectedId)) {
+    } else if (selectedId) {
       network.selectNodes([selectedId]);
+      fade(selectedId);
     }
+  }
+
+  function listNodes(all) {
+    const words = $("f-search").value.trim().toLocaleLowerCase();
+    const matching = all.filter((n) => !words || pick(n).toLocaleLowerCase().includes(words)
+      || (n.alt_labels || []).some((a) => a.toLocaleLowerCase().includes(words)));
+    const list = matching.map((n) => el("li", { "data-id": n.id, "data-kind": n.colour_class },
+      el("button", { type: "button", onclick: () => focus(n.id) },
+        el("span", { class: "dot", style: "background:" + n.colour }), pick(n))));
+    $("node-list").replaceChildren(...list);
+    return matching;
+  }
+
+  function search() {
+    if (!current) return;
+    const matching = listNodes(current.nodes);
+    const words = $("f-search").value.trim();
+    $("status").textContent = !words ? fmt(T.count, { nodes: current.nodes.length, edges: current.edges.length })
+      : (matching.length ? fmt(T.matches, { count: matching.length }) : T.no_match);
+    if (words && matching.length) {
+      network.selectNodes(matching.map((n) => n.id));
+      if (matching.length === 1) focus(matching[0].id);
+    }
+  }
+
+  // The actor and its neighbours 1 or 2 steps away stay; the rest fades, not hides.
+  function neighbourhood(id, depth) {
+    const near = new Set([id]);
+    let frontier = [id];
+    for (let step = 0; step < depth; step++) {
+      const next = [];
+      for (const edge of shownEdges(current)) {
+        for (const [a, b] of [[edge.from, edge.to], [edge.to, edge.from]]) {
+          if (frontier.includes(a) && !near.has(b)) { near.add(b); next.push(b); }
+        }
+      }
+      frontier = next;
+    }
+    return near;
+  }
+
+  function fade(id) {
+    if (!network || !current) return;
+    const depth = Number($("f-depth").value || "1");
+    const near = id && depth > 0 ? neighbourhood(id, depth) : null;
+    network.body.data.nodes.update(current.nodes.map((n) => ({ id: n.id, ...nodeStyle(n, near !== null && !near.has(n.id)) })));
+    network.body.data.edges.update(shownEdges(current).map((edge) => ({
+      id: edge.id, ...edgeStyle(edge, near !== null && !(near.has(edge.from) && near.has(edge.to))) })));
+    $("network").dataset.focus = id || "";
+    $("network").dataset.near = near ? String(near.size) : "";
+  }
+
+  function clearDetails() {
+    selectedId = null;
+    $("details").replaceChildren(el("p", { class: "hint" }, T.hint || ""));
+    delete $("details").dataset.id;
+    document.querySelectorAll("div.vis-tooltip").forEach((tip) => { tip.style.visibility = "hidden"; });
   }
 
   async function focus(id) {
@@ -197,6 +307,7 @@
     if (current.nodes.some((n) => n.id === id)) {
       network.selectNodes([id]);
       network.focus(id, { scale: 1.0, animation: { duration: 400 } });
+      fade(id);
     }
     showDetails(id);
   }
@@ -229,8 +340,13 @@
     const laws = d.laws.map((law) => el("li", {}, pick(law), law.citation ? el("span", { class: "muted" }, " " + law.citation) : null));
     const relations = d.relations.map((rel) => {
       const other = el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); focus(rel.other.id); } }, pick(rel.other));
-      const arrow = rel.direction === "out" ? [pick(rel, "relation_label"), " → ", other] : [other, " → ", pick(rel, "relation_label")];
-      return el("li", {}, ...arrow, " ", rel.passage_id ? passageLink({ id: rel.passage_id, anchor: rel.anchor }, "¶") : null);
+      // Each relation read as the graph states it, subject first: "Nexus är en enhet inom
+      // Avdelning vuxen" on Nexus, and on Avdelning vuxen the same sentence, Nexus first.
+      const self = el("b", {}, pick(d));
+      const arrow = rel.direction === "out"
+        ? [self, " ", pick(rel, "relation_label"), " ", other]
+        : [other, " ", pick(rel, "relation_label"), " ", self];
+      return el("li", { "data-direction": rel.direction }, ...arrow, " ", rel.passage_id ? passageLink({ id: rel.passage_id, anchor: rel.anchor }, "¶") : null);
     });
     const shown = d.passages.slice(0, 12).map((p) => el("li", {}, passageLink(p, p.id), p.section ? el("span", { class: "muted" }, " " + p.section) : null));
     if (d.passages.length > 12) shown.push(el("li", { class: "muted" }, fmt(T.more, { count: d.passages.length - 12 })));
@@ -257,56 +373,76 @@
     setTimeout(() => URL.revokeObjectURL(url), 2000);
   }
 
-  function downloadPNG() {
-    const canvas = $("network").querySelector("canvas");
-    if (!canvas) return;
-    const out = document.createElement("canvas");
-    out.width = canvas.width;
-    out.height = canvas.height;
-    const context = out.getContext("2d");
-    context.fillStyle = "#ffffff";
-    context.fillRect(0, 0, out.width, out.height);
-    context.drawImage(canvas, 0, 0);
-    out.toBlob((blob) => save(blob, "aktorskarta.png"), "image/png");
-  }
-
   function xml(text) {
     return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
 
-  function downloadSVG() {
-    if (!network || !current) return;
+  // The map as SVG: each arrow stops at the rim of the node it points to, extracted
+  // relations dashed, the labels as on screen.
+  function svgText() {
+    if (!network || !current) return null;
     const positions = network.getPositions();
     const ids = Object.keys(positions);
-    if (!ids.length) return;
+    if (!ids.length) return null;
     const xs = ids.map((id) => positions[id].x);
     const ys = ids.map((id) => positions[id].y);
-    const pad = 80;
+    const pad = 110;
     const minX = Math.min(...xs) - pad, minY = Math.min(...ys) - pad;
     const width = Math.max(...xs) - minX + pad, height = Math.max(...ys) - minY + pad;
     const parts = [
       `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${minX} ${minY} ${width} ${height}" width="${Math.round(width)}" height="${Math.round(height)}" font-family="sans-serif">`,
       `<rect x="${minX}" y="${minY}" width="${width}" height="${height}" fill="#ffffff"/>`,
-      `<defs><marker id="a" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker></defs>`,
+      `<defs><marker id="a" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker></defs>`,
     ];
     const byId = Object.fromEntries(current.nodes.map((n) => [n.id, n]));
-    for (const edge of current.edges) {
+    for (const edge of shownEdges(current)) {
       const a = positions[edge.from], b = positions[edge.to];
-      if (!a || !b) continue;
+      const target = byId[edge.to];
+      if (!a || !b || !target) continue;
+      const dx = b.x - a.x, dy = b.y - a.y, length = Math.hypot(dx, dy) || 1;
+      const gap = radius(target) + 2;
+      const x2 = b.x - (dx / length) * gap, y2 = b.y - (dy / length) * gap;
       const arrow = edge.relation === "collaboratesWith" ? "" : ' marker-end="url(#a)"';
-      parts.push(`<line x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}" stroke="${xml(edge.colour)}" stroke-width="1.5"${arrow}><title>${xml(pick(edge, "relation_label"))}</title></line>`);
-      parts.push(`<text x="${(a.x + b.x) / 2}" y="${(a.y + b.y) / 2}" font-size="10" fill="#57606a" text-anchor="middle">${xml(pick(edge, "relation_label"))}</text>`);
+      const dash = edge.extracted ? ' stroke-dasharray="6 4"' : "";
+      parts.push(`<line x1="${a.x}" y1="${a.y}" x2="${x2}" y2="${y2}" stroke="${xml(edge.colour)}" stroke-width="1.5"${dash}${arrow} data-to="${xml(edge.to)}"><title>${xml(pick(edge, "relation_label"))}</title></line>`);
+      parts.push(`<text x="${(a.x + b.x) / 2}" y="${(a.y + b.y) / 2 - 3}" font-size="11" fill="#3f4650" text-anchor="middle" stroke="#ffffff" stroke-width="3" paint-order="stroke">${xml(pick(edge, "relation_label"))}</text>`);
     }
     for (const id of ids) {
       const n = byId[id];
       if (!n) continue;
       const p = positions[id];
-      const r = 14 + Math.min(n.duties, 12) * 1.4;
-      parts.push(`<circle cx="${p.x}" cy="${p.y}" r="${r}" fill="${xml(n.colour)}" stroke="#1f2328"/>`);
-      parts.push(`<text x="${p.x}" y="${p.y + r + 14}" font-size="13" text-anchor="middle" fill="#1f2328">${xml(pick(n))}</text>`);
+      const r = radius(n);
+      const dash = n.extracted ? ' stroke-dasharray="4 3"' : "";
+      parts.push(`<circle cx="${p.x}" cy="${p.y}" r="${r}" fill="${xml(n.colour)}" stroke="#1f2328"${dash} data-id="${xml(id)}"/>`);
+      parts.push(`<text x="${p.x}" y="${p.y + r + 15}" font-size="13" text-anchor="middle" fill="#1f2328" stroke="#ffffff" stroke-width="3" paint-order="stroke">${xml(pick(n))}</text>`);
     }
     parts.push("</svg>");
-    save(new Blob([parts.join("\n")], { type: "image/svg+xml" }), "aktorskarta.svg");
+    return { text: parts.join("\n"), width, height };
+  }
+
+  function downloadSVG() {
+    const svg = svgText();
+    if (svg) save(new Blob([svg.text], { type: "image/svg+xml" }), "aktorskarta.svg");
+  }
+
+  // The PNG is the SVG drawn at twice its size: sharp on a slide or in print.
+  function downloadPNG() {
+    const svg = svgText();
+    if (!svg) return;
+    const url = URL.createObjectURL(new Blob([svg.text], { type: "image/svg+xml" }));
+    const image = new Image();
+    image.onload = () => {
+      const out = document.createElement("canvas");
+      out.width = Math.round(svg.width * 2);
+      out.height = Math.round(svg.height * 2);
+      const context = out.getContext("2d");
+      context.fillStyle = "#ffffff";
+      context.fillRect(0, 0, out.width, out.height);
+      context.drawImage(image, 0, 0, out.width, out.height);
+      URL.revokeObjectURL(url);
+      out.toBlob((blob) => save(blob, "aktorskarta.png"), "image/png");
+    };
+    image.src = url;
   }
 
   window.addEventListener("message", (ev) => {
