@@ -351,8 +351,12 @@ class SentenceReader:
                     targets = self._listed(cue.end(), b, inside)
                 if rule.get("reverse"):  # "I nätverket ingår X, Y": X and Y are members
                     pairs += [(t, subjects[-1]) for t in targets]
-                else:
-                    pairs += [(subjects[0], t) for t in targets]
+                    continue
+                for target in targets:  # "X … föreningsbidrag från Y": Y is the funder
+                    received = "received_from" in rule and compiled(rule["received_from"]).search(
+                        text[cue.end() : target.start]
+                    )
+                    pairs.append((target, subjects[0]) if received else (subjects[0], target))
         if "object_after" in rule:
             for number, target in enumerate(inside):
                 if compiled(rule["object_after"]).search(text[max(a, target.start - 60) : target.start]):
