@@ -35,7 +35,7 @@ browser:
 test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy vemgorvad
-	$(BIN)/python -m pytest -p no:cacheprovider -q
+	$(BIN)/python -m pytest -p no:cacheprovider -q --doctest-modules vemgorvad tests
 
 screenshots: install browser  # refresh docs/screenshots/ from the browser tests
 	VEMGORVAD_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -p no:cacheprovider -q tests/ui/test_browser.py

@@ -12,4 +12,5 @@ from vemgorvad.index import convert, lexical, manifest, search
 @pytest.mark.parametrize("module", [convert, lexical, manifest, search])
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0, f"{module.__name__} has no example left to run"
     assert result.failed == 0
