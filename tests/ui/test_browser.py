@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.browser import ACTOR, has_chromium, shoot
+from tests.ui.browser import ACTOR, has_chromium
 
 pytestmark = [
     pytest.mark.slow,
@@ -46,7 +46,6 @@ def test_the_evidence_graph_is_drawn_and_the_screenshot_of_fraga(visit):
     assert drawn.count() == 1
     text = drawn.text_content() or ""
     assert "Ebbamottagningen" in text and "Socialnämnden" in text
-    shoot(visit, "fraga.png")
 
 
 def test_a_passage_link_opens_it_in_the_source_view(visit):
@@ -63,7 +62,6 @@ def test_a_passage_link_opens_it_in_the_source_view(visit):
     assert "Nexus" in target.inner_text()
     box = target.bounding_box()
     assert box is not None and 0 <= box["y"] < page.viewport_size["height"]
-    shoot(visit, "kalla.png")
 
 
 def test_an_out_of_scope_question_abstains_plainly(visit):
@@ -110,7 +108,6 @@ def test_the_map_shows_nexus_and_its_details(visit):
     assert "Avdelning vuxen" in text and "ANSVAR" in text.upper()
     frame.locator("#fit").click()
     visit.page.wait_for_timeout(800)
-    shoot(visit, "aktorskarta.png")
 
 
 def test_clicking_a_node_on_the_canvas_shows_its_details(visit):
@@ -188,7 +185,6 @@ def test_the_checker_flags_a_section_that_does_not_exist(visit):
     row = legal.locator("tr", has=page.locator("b", has_text=re.compile(r"^Socialtjänstlagen$")))
     assert "SFS 2001:453" in row.inner_text() and "ersatt av" in row.inner_text()
     assert page.locator("#timeline li[data-date='2021-07-01']").count() == 1
-    shoot(visit, "lagrum.png")
 
 
 def test_the_checker_reads_an_uploaded_file(visit, tmp_path):
@@ -236,7 +232,6 @@ def test_the_matrix_filters_and_exports(visit):
     nexus = page.locator(f"#matrix tr[data-actor='{ACTOR}nexus']")
     assert "SCN-2022-00355#" in (nexus.locator("a.vgv-plink").first.get_attribute("title") or "")
     everyone = page.locator("#matrix tbody tr").count()
-    shoot(visit, "ansvarsmatris.png")
     page.click("#matrix-kind input")
     page.get_by_role("option", name="Kommunal aktör").click()
     page.wait_for_function(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.browser import ACTOR, has_chromium, shoot
+from tests.ui.browser import ACTOR, has_chromium
 
 pytestmark = [
     pytest.mark.slow,
@@ -42,7 +42,6 @@ def test_no_two_labels_overlap_at_the_default_zoom(visit):
                 or b["bottom"] <= a["top"]
             )
             assert apart, (a, b)
-    shoot(visit, "aktorskarta.png")
 
 
 def test_search_focuses_an_actor_and_fades_the_rest(visit):

@@ -78,9 +78,27 @@ def page_css() -> str:
     return (STATIC_DIR / "app.css").read_text(encoding="utf-8") + "\n" + kinds + "\n"
 
 
+SYSTEM_FONTS = [
+    "system-ui",
+    "-apple-system",
+    "Segoe UI",
+    "Roboto",
+    "Liberation Sans",
+    "Arial",
+    "sans-serif",
+]
+"""The page's one typeface: the reader's own system font. Gradio's bundled Source Sans
+Pro SemiBold is a 5 KB subset, so bold Swedish text mixed two faces ("B", "A" came from
+another font); a system font is complete in every weight and loads nothing."""
+
+SYSTEM_MONO = ["ui-monospace", "SFMono-Regular", "Menlo", "Liberation Mono", "monospace"]
+
+
 def theme() -> gr.themes.Base:
-    """A built-in theme (its fonts are local: no request leaves the machine)."""
-    return gr.themes.Default(primary_hue="indigo", secondary_hue="slate")
+    """A built-in theme with system fonts: nothing is fetched, from here or elsewhere."""
+    return gr.themes.Default(
+        primary_hue="indigo", secondary_hue="slate", font=SYSTEM_FONTS, font_mono=SYSTEM_MONO
+    )
 
 
 # --- the views' data, computed once -------------------------------------------------------
