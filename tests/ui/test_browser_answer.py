@@ -118,65 +118,6 @@ def test_after_the_switch_the_page_is_all_english(visit):
     assert "Source 1" in page.locator("#passages").inner_text()
 
 
-SIZES = [(1366, 900, ""), (390, 844, "-390")]
-"""A laptop and a phone: every view is shot at both (the README shows them)."""
-
-VIEWS = [
-    ("fraga", "fraga"),
-    ("karta", "aktorskarta"),
-    ("lagrum", "lagrum"),
-    ("matris", "ansvarsmatris"),
-    ("kalla", "kalla"),
-]
-
-
-@pytest.mark.parametrize("width,height,suffix", SIZES)
-def test_every_view_fits_the_screen(server, browser, width, height, suffix):
-    from tests.ui.browser import SCREENSHOTS
-
-    page = browser.new_page()
-    try:
-        page.set_viewport_size({"width": width, "height": height})
-        page.goto(server, wait_until="networkidle")
-        title = page.locator("#vgv-header h1")
-        box = title.bounding_box()
-        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
-        assert title.inner_text().strip() == "Vem gör vad"
-        radio = page.locator("#language").bounding_box()
-        assert radio["y"] >= box["y"] + box["height"] or radio["x"] >= box["x"] + box["width"]
-        page.fill("#question textarea", QUESTIONS[1])
-        page.click("#ask")
-        page.wait_for_selector("#evidence-graph figure.vgv-eg", timeout=120_000)
-        ask = page.locator("#ask").bounding_box()
-        assert ask["x"] + ask["width"] <= width
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for tab, name in VIEWS:
-            _open_tab(page, tab)
-            page.wait_for_timeout(1500 if tab == "karta" else 400)
-            assert page.evaluate("() => document.documentElement.scrollWidth") <= width, tab
-            whole = tab == "fraga" and not suffix  # the answer with its graph and sources
-            page.screenshot(path=str(SCREENSHOTS / f"{name}{suffix}.png"), full_page=whole)
-        _open_tab(page, "karta")
-        frame = page.locator("#vgv-map-frame").bounding_box()
-        assert frame["width"] >= min(0.8 * width, 900) and frame["height"] >= 500
-    finally:
-        page.close()
-
-
-def _open_tab(page, tab: str) -> None:
-    button = page.locator(f"button[data-tab-id={tab}]")
-    if not button.is_visible():  # a tab Gradio folded into its menu for want of room
-        label = TEXTS["sv"][dict(zip(TABS, LABEL_KEYS, strict=True))[tab]]
-        page.locator(".overflow-menu > button").click()
-        page.locator(".overflow-dropdown button", has_text=label).click()
-        return
-    button.click()
-
-
-TABS = [tab for tab, _ in VIEWS]
-LABEL_KEYS = ["tab_ask", "tab_map", "tab_legal", "tab_matrix", "tab_source"]
-
-
 def test_bold_swedish_text_is_one_typeface(visit):
     """Every text of the page, bold or not, is drawn in the same font, and no font file
     is fetched (the bundled SemiBold face lacked letters, so bold text mixed two)."""
