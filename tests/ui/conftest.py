@@ -16,18 +16,13 @@ from tests.ui.browser import Visit, chromium_context, running_server
 
 @pytest.fixture(scope="session")
 def built(request):
+    """The suite's build (the root conftest's ``built``, asked for only when needed), or
+    the one ``VEMGORVAD_UI_TEST_BUILD`` names, so that a rerun of the UI tests alone
+    embeds nothing."""
     root = os.environ.get("VEMGORVAD_UI_TEST_BUILD")
     if root:
         return (Path(root) / "current").resolve()
-    return request.getfixturevalue("_session_build")
-
-
-@pytest.fixture(scope="session")
-def _session_build(tmp_path_factory):
-    from vemgorvad import settings
-    from vemgorvad.pipeline import build
-
-    return build(settings.ROOT / "corpus", tmp_path_factory.mktemp("build")).path
+    return request.getfixturevalue("built")
 
 
 @pytest.fixture(scope="session")
