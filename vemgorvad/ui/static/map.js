@@ -340,12 +340,16 @@
     const laws = d.laws.map((law) => el("li", {}, pick(law), law.citation ? el("span", { class: "muted" }, " " + law.citation) : null));
     const relations = d.relations.map((rel) => {
       const other = el("a", { href: "#", onclick: (ev) => { ev.preventDefault(); focus(rel.other.id); } }, pick(rel.other));
-      // Each relation read as the graph states it, subject first: "Nexus är en enhet inom
-      // Avdelning vuxen" on Nexus, and on Avdelning vuxen the same sentence, Nexus first.
+      // Each relation read from the actor shown, the right way round: "Regionkoordinatorer
+      // är placerad vid Nexus" on one, "Nexus har placerad hos sig Regionkoordinatorer" on
+      // the other (the inverse wordings are in the locale files; without one, the
+      // sentence keeps the graph's subject first).
       const self = el("b", {}, pick(d));
+      const inverse = T["inverse_" + rel.relation];
       const arrow = rel.direction === "out"
         ? [self, " ", pick(rel, "relation_label"), " ", other]
-        : [other, " ", pick(rel, "relation_label"), " ", self];
+        : inverse ? [self, " ", el("span", { class: "inverse" }, inverse), " ", other]
+          : [other, " ", pick(rel, "relation_label"), " ", self];
       return el("li", { "data-direction": rel.direction }, ...arrow, " ", rel.passage_id ? passageLink({ id: rel.passage_id, anchor: rel.anchor }, "¶") : null);
     });
     const shown = d.passages.slice(0, 12).map((p) => el("li", {}, passageLink(p, p.id), p.section ? el("span", { class: "muted" }, " " + p.section) : null));
