@@ -379,6 +379,43 @@ def _document_id(kg: KnowledgeGraph, document: str) -> str | None:
     return None
 
 
+def _map_edges(
+    kg: KnowledgeGraph, actors: set[str], relation: str | None, passages: set[str] | None
+) -> list[dict[str, Any]]:
+    """The relationships between the kept actors (of one relation, from some passages)."""
+    relations_named = relation_labels(kg)
+    edges = []
+    for fact in kg.facts.values():
+        if fact.kind != "relationship" or fact.subject not in actors:
+            continue
+        if relation and fact.relation != relation:
+            continue
+        if passages is not None and fact.passage_id not in passages:
+            continue
+        labels = relations_named.get(fact.relation, {"label": fact.relation, "label_en": None})
+        for obj in fact.objects:
+            if obj not in actors:
+                continue
+            edges.append(
+                {
+                    "id": f"{fact.iri}|{obj}",
+                    "fact": fact.iri,
+                    "from": fact.subject,
+                    "to": obj,
+                    "relation": fact.relation,
+                    "relation_label": labels["label"],
+                    "relation_label_en": labels["label_en"],
+                    "colour": RELATION_COLOURS.get(fact.relation, OTHER_STYLE[1]),
+                    "statement": fact.statement,
+                    "statement_en": fact.statement_en,
+                    "passage_id": fact.passage_id,
+                    "quote": fact.quote,
+                    "extracted": fact.extracted,
+                }
+            )
+    return edges
+
+
 def actor_map(
     kg: KnowledgeGraph,
     law: str | None = None,
@@ -403,7 +440,7 @@ def actor_map(
         has id, label, label_en, kind (the actor kind's local name), kind_label(_en),
         colour_class, colour, definition, duties (how many) and extracted; an edge has
         id (the fact), from, to, relation, relation_label(_en), colour, statement(_en),
-        passage_id and quote. ``unknown`` names a filter value nothing is called, and
+        passage_id, quote and extracted. ``unknown`` names a filter value nothing is called, and
         then the map is empty.
     """
     actors = {
@@ -432,36 +469,7 @@ def actor_map(
         else:
             actors = set()
             unknown.append("document")
-    relations_named = relation_labels(kg)
-    edges = []
-    for fact in kg.facts.values():
-        if fact.kind != "relationship" or fact.subject not in actors:
-            continue
-        if relation and fact.relation != relation:
-            continue
-        if document_passages is not None and fact.passage_id not in document_passages:
-            continue
-        for obj in fact.objects:
-            if obj not in actors:
-                continue
-            labels = relations_named.get(fact.relation, {"label": fact.relation, "label_en": None})
-            edges.append(
-                {
-                    "id": f"{fact.iri}|{obj}",
-                    "fact": fact.iri,
-                    "from": fact.subject,
-                    "to": obj,
-                    "relation": fact.relation,
-                    "relation_label": labels["label"],
-                    "relation_label_en": labels["label_en"],
-                    "colour": RELATION_COLOURS.get(fact.relation, OTHER_STYLE[1]),
-                    "statement": fact.statement,
-                    "statement_en": fact.statement_en,
-                    "passage_id": fact.passage_id,
-                    "quote": fact.quote,
-                    "extracted": fact.extracted,
-                }
-            )
+    edges = _map_edges(kg, actors, relation, document_passages)
     if relation:
         actors = {edge["from"] for edge in edges} | {edge["to"] for edge in edges}
     nodes = [_actor_node(kg, kg.entities[iri]) for iri in actors]
