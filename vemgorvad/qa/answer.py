@@ -392,7 +392,7 @@ class Engine:
             summary = words[reason].format(**details)
             return _answer(
                 question, False, summary, [], [], passages, lang, kind, 0.0, started, mentions,
-                reason=reason,
+                reason=reason, answerable_probability=answerable,
             )
         fact_scores = self._score_facts(similarity, mentions)
         order = [s.passage_id for s in ranked]
