@@ -386,7 +386,7 @@ class Engine:
         similarity, signals = analysis.similarity, analysis.signals
         words = TEXTS[lang]
         passages = [self._passage(s) for s in ranked[: settings.RETURNED_PASSAGES]]
-        answerable, confidence = self._probabilities(signals, ranked)
+        answerable, confidence = self._probabilities(signals)
         reason, details = self._abstain_reason(text, lang, ranked, mentions, answerable)
         if reason:
             summary = words[reason].format(**details)
@@ -427,7 +427,7 @@ class Engine:
             answerable_probability=answerable,
         )
 
-    def _probabilities(self, signals: list[float], ranked: list[Scored]) -> tuple[float, float]:
+    def _probabilities(self, signals: list[float]) -> tuple[float, float]:
         """(probability the question is answerable, calibrated confidence of the answer).
 
         Without fitted question models, the best passage's cosine against the language's
