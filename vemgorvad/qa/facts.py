@@ -174,7 +174,7 @@ def summary(
         law_names = [
             e.label for e in map(graph.entity, fact.laws) if e and e.iri != fact.subject
         ]
-        if law_names and not any(law in statement for law in law_names):
+        if law_names and not any(law.casefold() in statement.casefold() for law in law_names):
             parts.append(words["law"].format(laws=", ".join(law_names)))
         if fact.since and fact.since[:4] not in statement:
             parts.append(words["since"].format(since=fact.since))
