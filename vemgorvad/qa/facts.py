@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vemgorvad import settings
-from vemgorvad.corpus.model import Passage
+from vemgorvad.corpus.model import Passage, normalize_space
 from vemgorvad.graph.query import Fact, KnowledgeGraph
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -53,6 +53,10 @@ def rank_facts(
         if kind == "law" and fact.laws:
             total += settings.FACT_KIND_BONUS
         scored.append((total, fact))
+    # an extracted statement that a curated one of the same bearer and passage restates
+    # is not shown beside it: the curated one is
+    curated = {(f.subject, f.passage_id) for _, f in scored if not f.extracted}
+    scored = [(t, f) for t, f in scored if not (f.extracted and (f.subject, f.passage_id) in curated)]
     scored.sort(key=lambda item: (-item[0], item[1].iri))
     if not scored:
         return []
@@ -162,7 +166,13 @@ def summary(
         quote.format(text=e["text"], source=source_name(passages[e["passage_id"]]))
         for e in evidence[: settings.SUMMARY_EVIDENCE]
     ]
-    stated = [f for f in facts if f.kind in ("duty", "relationship", "assessment")]
+    quoted = _folded(" ".join(e["text"] for e in evidence[: settings.SUMMARY_EVIDENCE]))
+    stated = [
+        f
+        for f in facts
+        if f.kind in ("duty", "relationship", "assessment")
+        and not (f.quote and _folded(f.quote) in quoted)  # its words are quoted already
+    ]
     for fact in stated[: settings.SUMMARY_FACTS]:
         subject = graph.entity(fact.subject)
         statement = (fact.statement_en if lang == "en" else None) or fact.statement
@@ -189,3 +199,7 @@ def summary(
     return words["passage_only"].format(
         section=passage.section or passage.document, sentence=first
     )
+
+
+def _folded(text: str) -> str:
+    return normalize_space(text).casefold()
