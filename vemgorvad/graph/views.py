@@ -384,6 +384,12 @@ def _map_edges(
 ) -> list[dict[str, Any]]:
     """The relationships between the kept actors (of one relation, from some passages)."""
     relations_named = relation_labels(kg)
+    curated = {
+        (f.subject, f.relation, obj)
+        for f in kg.facts.values()
+        if f.kind == "relationship" and not f.extracted
+        for obj in f.objects
+    }
     edges = []
     for fact in kg.facts.values():
         if fact.kind != "relationship" or fact.subject not in actors:
@@ -396,6 +402,8 @@ def _map_edges(
         for obj in fact.objects:
             if obj not in actors:
                 continue
+            if fact.extracted and (fact.subject, fact.relation, obj) in curated:
+                continue  # the curated edge stands for what the extraction also found
             edges.append(
                 {
                     "id": f"{fact.iri}|{obj}",
@@ -489,7 +497,8 @@ def map_filters(kg: KnowledgeGraph) -> dict[str, list[dict[str, Any]]]:
     for iri, entity in kg.entities.items():
         if entity.kind != "law" or (entity.extracted and not kg.facts_by_entity.get(iri)):
             continue
-        bound = _bound_by(kg, iri)
+        # the map shows curated actors by default: offer a law that binds one of them
+        bound = {a for a in _bound_by(kg, iri) if not kg.entities[a].extracted}
         if bound:
             laws.append({**_ref(kg, iri), "count": len(bound)})
     laws.sort(key=lambda law: law["label"].casefold())
