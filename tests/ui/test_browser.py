@@ -34,7 +34,8 @@ def test_asking_shows_the_passage_with_the_quote_marked(visit):
     assert "Nexus" in page.locator("#facts").inner_text()
     passages = page.locator("#passages")
     assert "Nexus är förvaltningens enhet" in passages.inner_text()
-    marks = page.locator("#passages mark.vgv-quote")
+    # the answering sentences are marked, and a fact's quote where they do not cover it
+    marks = page.locator("#passages mark.vgv-evidence, #passages mark.vgv-quote")
     assert marks.count() > 0
     assert marks.first.inner_text().strip() in passages.inner_text()
     assert page.locator("#facts .vgv-badge", has_text="Nexus").count() > 0

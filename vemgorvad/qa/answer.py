@@ -146,7 +146,15 @@ class Engine:
         self._fact_entities = {
             f.iri: f.entities | frozenset(named["facts"][f.iri]) for f in self._facts
         }
-        self._passage_entities = {pid: frozenset(iris) for pid, iris in named["passages"].items()}
+        # what a passage refers to: the entities its words name and those of the facts
+        # stated in it (curated or extracted alike)
+        stated: dict[str, set[str]] = {}
+        for fact in self._facts:
+            stated.setdefault(fact.passage_id or "", set()).update(self._fact_entities[fact.iri])
+        self._passage_entities = {
+            pid: frozenset(iris) | frozenset(stated.get(pid, ()))
+            for pid, iris in named["passages"].items()
+        }
         by_entity: dict[str, list[int]] = {}
         for row, fact in enumerate(self._facts):
             for iri in self._fact_entities[fact.iri]:
