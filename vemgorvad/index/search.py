@@ -623,11 +623,8 @@ def _best_rows(scores: np.ndarray, k: int) -> list[int]:
 
 def _top_rows(scores: np.ndarray, k: int) -> list[int]:
     """Rows of the ``k`` highest positive scores, best first (ties by row)."""
-    positive = np.flatnonzero(scores > 0)
-    if len(positive) > k:
-        positive = positive[np.argpartition(-scores[positive], k - 1)[:k]]
-    order = sorted(positive.tolist(), key=lambda row: (-scores[row], row))
-    return order[:k]
+    positive = np.flatnonzero(scores > 0)  # ascending, so ties stay by row
+    return [int(positive[i]) for i in _best_rows(scores[positive], k)]
 
 
 def _check_replaceable(directory: Path) -> None:
