@@ -30,7 +30,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, cast, get_args
@@ -444,20 +444,29 @@ class PassageIndex:
                 cosines[row] = similarity
         return cosines
 
-    def candidates(self, query: str, query_vector: np.ndarray, depth: int) -> list[Candidate]:
+    def candidates(
+        self,
+        query: str,
+        query_vector: np.ndarray,
+        depth: int,
+        documents: Collection[str] = (),
+    ) -> list[Candidate]:
         """The passages any first-stage signal puts in its first ``depth``, with every signal.
 
         Three rankings, each the same for every document: the passage's whole-text cosine,
         its best sentence window's cosine, and BM25. A passage enters when one of them
-        ranks it within ``depth``; a later stage weighs the signals.
+        ranks it within ``depth``; a later stage weighs the signals. When the query names
+        documents (a statute by its name, say), their passages closest to it by either
+        cosine enter too, so a long or wordy rival elsewhere cannot crowd them out.
 
         Args:
             query: the query text (for BM25).
             query_vector: the query embedded (``encode_queries``).
             depth: how many passages each ranking contributes.
+            documents: ids of documents the query names.
 
         Returns:
-            The candidates, by reciprocal-rank fusion of the three rankings (equal weights).
+            The candidates, by reciprocal-rank fusion of the rankings (equal weights).
         """
         if not self.passages or depth <= 0:
             return []
@@ -467,6 +476,10 @@ class PassageIndex:
         rankings = [_best_rows(dense, depth), _best_rows(window, depth)]
         rankings.append(_top_rows(lexical, depth))
         ranks = [{row: rank for rank, row in enumerate(rows, start=1)} for rows in rankings]
+        named = [row for row, p in enumerate(self.passages) if p.document in documents]
+        if named:
+            best = np.maximum(dense, window)[named]
+            rankings.append([named[i] for i in _best_rows(best, depth)])
         fused = reciprocal_rank_fusion([(rows, 1.0) for rows in rankings], settings.FUSION_RRF_K)
         out = []
         for row in sorted(fused, key=lambda r: (-fused[r], r)):

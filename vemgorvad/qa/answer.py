@@ -169,6 +169,10 @@ class Engine:
             p.id: frozenset(prepared.law_key(iri) for iri, _ in graph.citations.get(p.id, ()))
             for p in index.passages
         }
+        self._law_documents: dict[str, set[str]] = {}
+        for p in index.passages:
+            if prepared.LAW_NUMBER.search(p.document):
+                self._law_documents.setdefault(prepared.law_key(p.document), set()).add(p.document)
         self._document_laws = {
             p.id: frozenset({prepared.law_key(p.document)} if prepared.LAW_NUMBER.search(p.document) else ())
             for p in index.passages
@@ -256,7 +260,14 @@ class Engine:
         Returns:
             (candidates, ``(len(candidates), len(FEATURES))`` rows).
         """
-        candidates = self.index.candidates(text, vector, settings.CANDIDATE_DEPTH)
+        laws = {
+            prepared.law_key(name)
+            for m in mentions
+            if m.entity.kind in ("law", "provision") and m.weight >= settings.NAMED_MIN_WEIGHT
+            for name in (m.entity.iri, m.entity.citation or m.entity.iri)
+        } | understand.named_laws(text)
+        documents = {d for law in laws for d in self._law_documents.get(law, ())}
+        candidates = self.index.candidates(text, vector, settings.CANDIDATE_DEPTH, documents)
         fact_best: dict[str, float] = {}
         for fact in self._facts:
             cosine = similarity[fact.iri]
@@ -264,12 +275,6 @@ class Engine:
                 fact_best[fact.passage_id or ""] = cosine
         weights = {
             m.entity.iri: m.weight * self._specificity.get(m.entity.iri, 1.0) for m in mentions
-        }
-        laws = {
-            prepared.law_key(name)
-            for m in mentions
-            if m.entity.kind in ("law", "provision") and m.weight >= settings.NAMED_MIN_WEIGHT
-            for name in (m.entity.iri, m.entity.citation or m.entity.iri)
         }
         asked = understand.content_lemmas(text, lang)
         coverage = self.index.coverage(text)

@@ -11,7 +11,6 @@ import hashlib
 import json
 import logging
 import math
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,17 +24,8 @@ from vemgorvad.vocab import document_iri
 
 logger = logging.getLogger(__name__)
 
-LAW_NUMBER = re.compile(r"(\d{4}:\d+)")
-
-
-def law_key(iri: str) -> str:
-    """What a law IRI or a statute's document id is known by: its SFS number, else itself.
-
-    >>> law_key("https://lagen.nu/2001:453#K5P11"), law_key("SFS 2001:453")
-    ('2001:453', '2001:453')
-    """
-    found = LAW_NUMBER.search(iri)
-    return found.group(1) if found else iri
+LAW_NUMBER = understand.LAW_NUMBER
+law_key = understand.law_key
 
 
 def cached_vectors(embedder: Any, texts: list[str], cache: Path | None) -> np.ndarray:

@@ -21,6 +21,7 @@ from pathlib import Path
 import simplemma
 from rapidfuzz.distance import Levenshtein
 
+from vemgorvad.graph.legalref import parse as parse_citations
 from vemgorvad.graph.query import Entity
 
 CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
@@ -33,8 +34,33 @@ INFLECTIONS = (
 )  # fmt: skip
 """Swedish inflectional endings that may stand between an alias and the word in a question."""
 
+LAW_NUMBER = re.compile(r"(\d{4}:\d+)")
+
 MIN_COMPOUND_HEAD = 7
 """An alias at least this long may be the first part of a compound ("människohandelsbrott")."""
+
+
+def law_key(iri: str) -> str:
+    """What a law IRI or a statute's document id is known by: its SFS number, else itself.
+
+    >>> law_key("https://lagen.nu/2001:453#K5P11"), law_key("SFS 2001:453")
+    ('2001:453', '2001:453')
+    """
+    found = LAW_NUMBER.search(iri)
+    return found.group(1) if found else iri
+
+
+def named_laws(question: str) -> frozenset[str]:
+    """The laws a question names as the citation parser reads them, by :func:`law_key`.
+
+    The parser knows names in any inflection, abbreviations and numbers; a hyphenated
+    compound names its law too ("LVM-vård", "SoL-utredning"). A bare "11 §" names none.
+
+    >>> sorted(named_laws("Vem beslutar om LVM-vård enligt brottsskadelagen?"))
+    ['1988:870', '2014:322']
+    """
+    text = re.sub(r"(?<=\w)-(?=\w)", " ", question)
+    return frozenset(law_key(ref.target) for ref in parse_citations(text) if ref.act)
 
 
 def words(text: str) -> list[str]:
