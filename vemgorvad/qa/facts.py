@@ -121,10 +121,23 @@ def _ref(graph: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
     entity = graph.entity(iri)
     return entity.ref() if entity else None
 
+def _with_acts(graph: KnowledgeGraph, laws: Sequence[str]) -> list[str]:
+    """Laws with the act each provision belongs to after it, once: a reader asking which
+    law binds gets "Brottsbalken" beside "4 kap. 1 a § brottsbalken"."""
+    out: list[str] = []
+    for iri in laws:
+        entity = graph.entity(iri)
+        act = iri.split("#")[0]
+        for law in (iri, act) if entity and entity.kind == "provision" else (iri,):
+            if law not in out and graph.entity(law) is not None:
+                out.append(law)
+    return out
+
+
 def fact_json(graph: KnowledgeGraph, fact: Fact, score: float) -> dict[str, Any]:
     subject = graph.entity(fact.subject)
     actor = _ref(graph, fact.subject) if subject and subject.kind == "actor" else None
-    laws = [r for r in (_ref(graph, i) for i in fact.laws) if r]
+    laws = [r for r in (_ref(graph, i) for i in _with_acts(graph, fact.laws)) if r]
     objects = [r for r in (_ref(graph, i) for i in fact.objects) if r]
     return {
         "id": fact.iri,
