@@ -43,13 +43,9 @@ from vemgorvad import settings  # noqa: E402
 from vemgorvad.corpus.load import load_corpus  # noqa: E402
 from vemgorvad.corpus.model import Passage  # noqa: E402
 from vemgorvad.index.embed import Embedder, load_embedder  # noqa: E402
+from vemgorvad.index.fusion import reciprocal_rank_fusion  # noqa: E402
 from vemgorvad.index.lexical import LexicalIndex  # noqa: E402
-from vemgorvad.index.search import (  # noqa: E402
-    Hit,
-    PassageIndex,
-    passage_text,
-    reciprocal_rank_fusion,
-)
+from vemgorvad.index.search import Hit, PassageIndex, passage_text  # noqa: E402
 
 Ranker = Callable[[str], list[str]]
 

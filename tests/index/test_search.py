@@ -100,14 +100,19 @@ def test_an_english_question_leans_on_the_dense_side(index):
     assert hybrid[0].passage_id == dense[0].passage_id
 
 
-def test_a_further_ranking_is_fused_in_by_its_weight(index, corpus_passages):
+def test_a_named_document_lends_its_closest_passages_to_the_candidates(index, embedder):
     query = "Vilket ansvar har socialtjänsten för offer för människohandel?"
-    plain = [hit.passage_id for hit in index.search(query, k=30)]
-    outsider = plain[-1]
-    lifted = index.search(query, k=30, rankings=[(["no such passage", outsider], 3.0)])
-    assert lifted[0].passage_id == outsider
-    light = index.search(query, k=30, rankings=[([outsider], 0.0)])
-    assert [hit.passage_id for hit in light] == plain
+    vector = embedder.encode_queries([query])[0]
+    depth = 3
+    everything = index.candidates(query, vector, len(index))
+    in_statute = [c for c in everything if index.passage(c.passage_id).document == SMALL_STATUTE]
+    closest = sorted(in_statute, key=lambda c: -max(c.dense, c.window))[:depth]
+    plain = index.candidates(query, vector, depth)
+    named = index.candidates(query, vector, depth, documents={SMALL_STATUTE})
+    assert {c.passage_id for c in closest} <= {c.passage_id for c in named}
+    assert {c.passage_id for c in named} == {c.passage_id for c in plain} | {
+        c.passage_id for c in closest
+    }
 
 
 def test_odd_requests(index):

@@ -1,50 +1,42 @@
-"""The passage index: dense (FAISS) and lexical (BM25) retrieval, fused, persisted.
+"""The passage index: dense (FAISS) and lexical (BM25) retrieval, fused.
 
-A :class:`PassageIndex` is built from the corpus's passages into one directory:
+A :class:`PassageIndex` is built from the corpus's passages into one directory
+(:mod:`vemgorvad.index.storage`: its files and the atomic swap). A rebuild into the same
+directory re-embeds only the passages whose embedded text changed (vectors are reused by
+passage id and text hash), and keeps the BM25 index when no lexical text changed.
 
-* ``manifest.json`` — format version, model, dimension, chunking, content hashes
-  (:mod:`vemgorvad.index.manifest`);
-* ``passages.jsonl`` — the passages themselves, in index order;
-* ``vectors.npy`` — their embeddings (float32, L2-normalised), row i = passage i;
-* ``dense.faiss`` — the FAISS index over those rows;
-* ``bm25/`` — the BM25 index and its analyser's vocabulary.
-
-A rebuild into the same directory re-embeds only the passages whose embedded text
-changed (vectors are reused by passage id and text hash), and keeps the BM25 index when
-no lexical text changed. The new directory is written
-beside the old one and swapped in, so a crash never leaves a mix of the two.
-
-How passages become text and how the two rankings fuse were chosen by measurement on
-the dev questions (``benchmarks/retrieval.py``; figures in ``settings.py``): the dense
-side embeds the passage text alone, the lexical side also indexes the section heading,
-and the fusion is reciprocal-rank fusion in which the lexical side's weight is the share
-of the query's lemmas that occur in the index (:meth:`LexicalIndex.coverage`), so an
-English question over Swedish text leans on the dense side alone.
+What a passage is indexed with is the same for every document (:class:`Context`): the
+dense side embeds its document's title and section heading before its text, the lexical
+side also reads the labels of the laws it cites and the actors it mentions; each passage
+is also embedded sentence by sentence (:mod:`vemgorvad.index.windows`). The answer engine
+draws its candidates with :meth:`PassageIndex.candidates`; ``search`` is plain retrieval
+(``vemgorvad search``): dense, BM25, or their reciprocal-rank fusion in which the lexical
+side's weight is the share of the query's lemmas that occur in the index
+(:meth:`LexicalIndex.coverage`), so an English question over Swedish text leans on the
+dense side. The choices and their measurements are in ``settings.py``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast, get_args
+from typing import cast, get_args
 
 import numpy as np
 
 from vemgorvad import settings
 from vemgorvad.corpus.model import Passage
+from vemgorvad.index import storage
+from vemgorvad.index.context import Context, chunking, passage_text
 from vemgorvad.index.dense import DenseIndex, DenseKind
 from vemgorvad.index.embed import Embedder
+from vemgorvad.index.fusion import best_rows, reciprocal_rank_fusion, top_rows
 from vemgorvad.index.lexical import LexicalIndex, dictionary_lemmas
 from vemgorvad.index.manifest import (
     FORMAT_VERSION,
-    MANIFEST_FILE,
     Manifest,
     PassageEntry,
     content_hash,
@@ -54,10 +46,6 @@ from vemgorvad.index.windows import SentenceWindows
 logger = logging.getLogger(__name__)
 
 MODES = ("hybrid", "dense", "bm25")
-PASSAGES_FILE = "passages.jsonl"
-VECTORS_FILE = "vectors.npy"
-DENSE_FILE = "dense.faiss"
-LEXICAL_DIR = "bm25"
 EMBED_BATCH = 32
 """Passages embedded between two progress reports."""
 
@@ -108,41 +96,6 @@ class Candidate:
     window_index: int
     lexical: float
     ranks: tuple[int, ...]
-
-
-def chunking() -> dict[str, Any]:
-    """How passages become text for each side, from settings (recorded in the manifest)."""
-    return {
-        "dense_context": settings.CONTEXT_FOR_DENSE,
-        "lexical_context": settings.CONTEXT_FOR_LEXICAL,
-        "window_min_chars": settings.WINDOW_MIN_CHARS,
-    }
-
-
-@dataclass(frozen=True)
-class Context:
-    """What is known about a passage besides its text, to index with it.
-
-    Attributes:
-        dense: put before the text for the embedding (document title, section heading).
-        lexical: put after the text for BM25 (title, heading, the titles of the provisions
-            it cites, the canonical names of the actors it mentions).
-    """
-
-    dense: str = ""
-    lexical: str = ""
-
-
-def passage_text(passage: Passage, context: str = "", *, after: bool = False) -> str:
-    """The text indexed for a passage: its text with a context before or after it.
-
-    >>> p = Passage("x", "d", "5 kap. Socialnämndens uppgifter", "11 § Socialnämnden ska …", 0)
-    >>> passage_text(p, "Socialtjänstlag. 5 kap. Socialnämndens uppgifter")
-    'Socialtjänstlag. 5 kap. Socialnämndens uppgifter\\n11 § Socialnämnden ska …'
-    """
-    if not context:
-        return passage.text
-    return f"{passage.text}\n{context}" if after else f"{context}\n{passage.text}"
 
 
 class PassageIndex:
@@ -213,13 +166,12 @@ class PassageIndex:
         Raises:
             ValueError: two passages share an id, or ``directory`` holds other files.
         """
-        _check_replaceable(directory)
+        storage.check_replaceable(directory)
         passages = list(passages)
         ids = [passage.id for passage in passages]
         duplicates = [pid for pid, n in Counter(ids).items() if n > 1]
         if duplicates:
             raise ValueError(f"passage ids are not unique: {sorted(duplicates)[:5]}")
-        layout = chunking()
         contexts = contexts or {}
         nothing = Context()
         dense_texts = [passage_text(p, contexts.get(p.id, nothing).dense) for p in passages]
@@ -227,51 +179,30 @@ class PassageIndex:
             passage_text(p, contexts.get(p.id, nothing).lexical, after=True) for p in passages
         ]
         hashes = [content_hash(text) for text in dense_texts]
-        previous = _previous_manifest(directory)
-
-        vectors = np.zeros((len(passages), embedder.dimension), np.float32)
-        stored, rows = _stored_vectors(directory, previous, embedder)
-        todo = []
-        for i, key in enumerate(zip(ids, hashes, strict=True)):
-            row = rows.get(key)
-            if row is None:
-                todo.append(i)
-            else:
-                vectors[i] = stored[row]
-        del stored
-        todo.sort(key=lambda i: len(dense_texts[i]))  # batches of like length pad least
+        previous = storage.previous_manifest(directory)
+        vectors, todo = storage.reused_vectors(directory, previous, embedder, ids, hashes)
         logger.info(
             "indexing %d passages: %d vectors reused, %d to embed",
             len(passages),
             len(passages) - len(todo),
             len(todo),
         )
-        for start in range(0, len(todo), EMBED_BATCH):
-            batch = todo[start : start + EMBED_BATCH]
-            vectors[batch] = embedder.encode_passages([dense_texts[i] for i in batch])
-            if progress is not None:
-                progress(min(start + EMBED_BATCH, len(todo)), len(todo))
-
+        _embed_into(vectors, todo, dense_texts, embedder, progress)
         windows = SentenceWindows.build(
             passages,
             embedder,
-            _stored_windows(directory, previous, embedder),
+            storage.stored_windows(directory, previous, embedder),
             [e.id for e in previous.passages] if previous else (),
             progress=window_progress,
         )
         dense = DenseIndex.build(vectors, dense_kind)
-        lexical_hash = content_hash("\x1e".join(lexical_texts))
-        lexical = None
-        if previous is not None and previous.lexical_hash == lexical_hash:
-            lexical = _stored_lexical(directory)
-        if lexical is None:
-            lexical = LexicalIndex.build(lexical_texts)
+        lexical, lexical_hash = storage.lexical_index(directory, previous, lexical_texts)
         entries = [PassageEntry(p.id, p.document, h) for p, h in zip(passages, hashes, strict=True)]
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             model=embedder.name,
             dimension=embedder.dimension,
-            chunking=layout,
+            chunking=chunking(),
             dense_kind=dense.kind,
             passages=entries,
             documents=Manifest.document_hashes(entries),
@@ -288,7 +219,7 @@ class PassageIndex:
             len(todo),
             windows,
         )
-        index._write()
+        storage.write(directory, passages, vectors, dense, lexical, windows, manifest)
         return index
 
     @classmethod
@@ -327,26 +258,16 @@ class PassageIndex:
             raise IndexMismatch(
                 f"the index in {directory} does not fit: {'; '.join(differences)}; {REBUILD_HINT}"
             )
-        dense_kind = cast(DenseKind, manifest.dense_kind)
         try:
-            passages = _read_passages(directory / PASSAGES_FILE)
-            vectors = np.load(directory / VECTORS_FILE)
-            dense = DenseIndex.load(directory / DENSE_FILE, dense_kind)
-            lexical = LexicalIndex.load(directory / LEXICAL_DIR)
-            windows = SentenceWindows.load(directory)
+            passages, vectors, dense, lexical, windows = storage.read(
+                directory, manifest, cast(DenseKind, manifest.dense_kind)
+            )
+        except storage.Inconsistent as error:
+            raise IndexMismatch(f"{error}; {REBUILD_HINT}") from error
         except (OSError, ValueError, KeyError) as error:
             raise IndexMismatch(
                 f"the index in {directory} is unreadable ({error}); {REBUILD_HINT}"
             ) from error
-        sizes = {len(manifest.passages), len(passages), len(vectors), dense.size, lexical.size}
-        if len(sizes) != 1 or [p.id for p in passages] != [e.id for e in manifest.passages]:
-            raise IndexMismatch(
-                f"the files of the index in {directory} disagree with its manifest; {REBUILD_HINT}"
-            )
-        if len(windows.hashes) != len(passages):
-            raise IndexMismatch(
-                f"the windows of the index in {directory} disagree with its manifest; {REBUILD_HINT}"
-            )
         index = cls(
             passages, vectors, dense, lexical, embedder, manifest, directory.resolve(), 0, windows
         )
@@ -359,28 +280,6 @@ class PassageIndex:
         self._lexical.analyzer.lemmas("socialtjänsten")
         self.embedder.encode_queries(["uppvärmning"])
 
-    def _write(self) -> None:
-        """Write the index into its directory, replacing what was there in one swap."""
-        directory = self.directory
-        _check_replaceable(directory)
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-", dir=directory.parent))
-        try:
-            with (staging / PASSAGES_FILE).open("w", encoding="utf-8") as out:
-                for passage in self.passages:
-                    out.write(json.dumps(asdict(passage), ensure_ascii=False) + "\n")
-            np.save(staging / VECTORS_FILE, self._vectors)
-            self._dense.save(staging / DENSE_FILE)
-            self._lexical.save(staging / LEXICAL_DIR)
-            self.windows.save(staging)
-            self.manifest.write(staging)
-            staging.chmod(0o755)
-            _swap_in(staging, directory)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        logger.info("index written to %s", directory)
-
     # -- searching ----------------------------------------------------------------------
 
     def search(
@@ -390,8 +289,6 @@ class PassageIndex:
         mode: str = "hybrid",
         *,
         query_vector: np.ndarray | None = None,
-        views: Mapping[str, float] | None = None,
-        rankings: Sequence[tuple[Sequence[str], float]] = (),
     ) -> list[Hit]:
         """The passages that best answer a query.
 
@@ -401,14 +298,6 @@ class PassageIndex:
             mode: ``hybrid`` (fused), ``dense`` (embeddings only) or ``bm25`` (words only).
             query_vector: the query already embedded (``encode_queries``), to save doing
                 it twice.
-            views: passage id → cosine of the query with another representation of that
-                passage (a paraphrase, a sentence of it); a passage's dense similarity is
-                the best of its own and these — multi-vector retrieval, with the other
-                vectors kept by the caller.
-            rankings: further rankings of passage ids, best first, each with its weight
-                in the fusion (``hybrid`` mode): what the caller found by other means,
-                such as words of an English question in the English sentences of a
-                passage's facts. Unknown ids are skipped.
 
         Returns:
             Up to ``k`` hits, best first.
@@ -424,25 +313,9 @@ class PassageIndex:
             return self._lexical_hits(query, k)
         if query_vector is None:
             query_vector = self.embedder.encode_queries([query])[0]
-        if mode == "dense" and not views:
+        if mode == "dense":
             return self.search_vector(query_vector, k)
-        cosines = self._cosines(query_vector, views) if views else None
-        if mode == "dense" and cosines is not None:
-            rows = _top_rows(cosines, k)
-            return [
-                Hit(self.passages[r].id, float(cosines[r]), rank, float(cosines[r]), None)
-                for rank, r in enumerate(rows, start=1)
-            ]
-        return self._hybrid_hits(query, query_vector, k, cosines, rankings)
-
-    def _cosines(self, query_vector: np.ndarray, views: Mapping[str, float]) -> np.ndarray:
-        """Every passage's dense similarity, raised where another view of it is closer."""
-        cosines = self._vectors @ query_vector
-        for passage_id, similarity in views.items():
-            row = self._row.get(passage_id)
-            if row is not None and similarity > cosines[row]:
-                cosines[row] = similarity
-        return cosines
+        return self._hybrid_hits(query, query_vector, k)
 
     def candidates(
         self,
@@ -473,13 +346,13 @@ class PassageIndex:
         dense = self._vectors @ query_vector
         window, which = self.windows.best(query_vector, len(self.passages))
         lexical = self._lexical.scores(query)
-        rankings = [_best_rows(dense, depth), _best_rows(window, depth)]
-        rankings.append(_top_rows(lexical, depth))
+        rankings = [best_rows(dense, depth), best_rows(window, depth)]
+        rankings.append(top_rows(lexical, depth))
         ranks = [{row: rank for rank, row in enumerate(rows, start=1)} for rows in rankings]
         named = [row for row, p in enumerate(self.passages) if p.document in documents]
         if named:
             best = np.maximum(dense, window)[named]
-            rankings.append([named[i] for i in _best_rows(best, depth)])
+            rankings.append([named[i] for i in best_rows(best, depth)])
         fused = reciprocal_rank_fusion([(rows, 1.0) for rows in rankings], settings.FUSION_RRF_K)
         out = []
         for row in sorted(fused, key=lambda r: (-fused[r], r)):
@@ -545,193 +418,54 @@ class PassageIndex:
 
     def _lexical_hits(self, query: str, k: int) -> list[Hit]:
         scores = self._lexical.scores(query)
-        rows = _top_rows(scores, k)
+        rows = top_rows(scores, k)
         return [
             Hit(self.passages[row].id, float(scores[row]), rank, None, float(scores[row]))
             for rank, row in enumerate(rows, start=1)
         ]
 
-    def _hybrid_hits(
-        self,
-        query: str,
-        query_vector: np.ndarray,
-        k: int,
-        cosines: np.ndarray | None = None,
-        rankings: Sequence[tuple[Sequence[str], float]] = (),
-    ) -> list[Hit]:
+    def _hybrid_hits(self, query: str, query_vector: np.ndarray, k: int) -> list[Hit]:
         depth = max(k, settings.FUSION_DEPTH)
-        if cosines is None:
-            _, found = self._dense.search(query_vector, depth)
-            dense_rows = [int(r) for r in found[0] if r >= 0]
-        else:
-            dense_rows = _top_rows(cosines, depth)
+        _, found = self._dense.search(query_vector, depth)
+        dense_rows = [int(r) for r in found[0] if r >= 0]
         lexical_scores = self._lexical.scores(query)
-        lexical_rows = _top_rows(lexical_scores, depth)
+        lexical_rows = top_rows(lexical_scores, depth)
         lexical_weight = settings.FUSION_LEXICAL_WEIGHT * self.coverage(query)
-        further = [
-            ([self._row[pid] for pid in ids[:depth] if pid in self._row], weight)
-            for ids, weight in rankings
-        ]
         fused = reciprocal_rank_fusion(
-            [
-                (dense_rows, settings.FUSION_DENSE_WEIGHT),
-                ([int(r) for r in lexical_rows], lexical_weight),
-                *further,
-            ],
+            [(dense_rows, settings.FUSION_DENSE_WEIGHT), (lexical_rows, lexical_weight)],
             settings.FUSION_RRF_K,
         )
         top = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
         rows = np.array([row for row, _ in top], dtype=np.int64)
-        if cosines is not None:
-            similarity = cosines[rows] if len(rows) else np.zeros(0)
-        else:
-            similarity = self._vectors[rows] @ query_vector if len(rows) else np.zeros(0)
+        similarity = self._vectors[rows] @ query_vector if len(rows) else np.zeros(0)
         return [
-            Hit(
-                self.passages[row].id,
-                float(score),
-                rank,
-                float(cosine),
-                float(lexical_scores[row]),
-            )
-            for rank, ((row, score), cosine) in enumerate(
-                zip(top, similarity, strict=True), start=1
-            )
+            Hit(self.passages[row].id, float(score), rank, float(cosine), float(lexical_scores[row]))
+            for rank, ((row, score), cosine) in enumerate(zip(top, similarity, strict=True), start=1)
         ]
 
 
-def reciprocal_rank_fusion(
-    rankings: Sequence[tuple[Sequence[int], float]], k: float
-) -> dict[int, float]:
-    """Weighted reciprocal-rank fusion: Σ weight / (k + rank) over the rankings.
-
-    Args:
-        rankings: (items best first, weight) per ranking.
-        k: the RRF constant; larger flattens the head of each ranking.
-
-    Returns:
-        item → fused score (items of any ranking with a positive weight).
-
-    >>> fused = reciprocal_rank_fusion([([7, 3], 1.0), ([3, 9], 0.5)], 30)
-    >>> sorted(fused, key=fused.get, reverse=True)
-    [3, 7, 9]
-    """
-    fused: dict[int, float] = {}
-    for items, weight in rankings:
-        if weight <= 0:
-            continue
-        for rank, item in enumerate(items, start=1):
-            fused[item] = fused.get(item, 0.0) + weight / (k + rank)
-    if not fused:  # every weight zero: keep the first ranking's order
-        for rank, item in enumerate(rankings[0][0] if rankings else (), start=1):
-            fused[item] = 1.0 / (k + rank)
-    return fused
-
-
-def _best_rows(scores: np.ndarray, k: int) -> list[int]:
-    """Rows of the ``k`` highest scores, best first (ties by row), whatever their sign."""
-    rows = np.argpartition(-scores, k - 1)[:k] if len(scores) > k else np.arange(len(scores))
-    return sorted(rows.tolist(), key=lambda row: (-scores[row], row))
-
-
-def _top_rows(scores: np.ndarray, k: int) -> list[int]:
-    """Rows of the ``k`` highest positive scores, best first (ties by row)."""
-    positive = np.flatnonzero(scores > 0)  # ascending, so ties stay by row
-    return [int(positive[i]) for i in _best_rows(scores[positive], k)]
-
-
-def _check_replaceable(directory: Path) -> None:
-    """Refuse to replace a folder that holds files but no index (a wrong path, say)."""
-    if (
-        directory.is_dir()
-        and any(directory.iterdir())
-        and not (directory / MANIFEST_FILE).is_file()
-    ):
-        raise ValueError(f"{directory} holds files but no index; refusing to replace it")
-
-
-def _previous_manifest(directory: Path) -> Manifest | None:
-    """The manifest of an index already in ``directory``, if it has a readable one."""
-    try:
-        return Manifest.read(directory)
-    except (OSError, ValueError):
-        return None
-
-
-def _stored_vectors(
-    directory: Path, manifest: Manifest | None, embedder: Embedder
-) -> tuple[np.ndarray, dict[tuple[str, str], int]]:
-    """Vectors of an index in ``directory`` made by the same model, with their rows by (id, hash)."""
-    nothing = np.zeros((0, embedder.dimension), np.float32)
-    if manifest is None:
-        return nothing, {}
-    if manifest.model != embedder.name or manifest.dimension != embedder.dimension:
-        logger.info(
-            "the index in %s was built with %s (%d); re-embedding everything",
-            directory,
-            manifest.model,
-            manifest.dimension,
-        )
-        return nothing, {}
-    try:
-        vectors = np.load(directory / VECTORS_FILE, mmap_mode="r")
-    except (OSError, ValueError):
-        return nothing, {}
-    if vectors.shape != (len(manifest.passages), embedder.dimension):
-        return nothing, {}
-    rows = {(entry.id, entry.hash): row for row, entry in enumerate(manifest.passages)}
-    return vectors, rows
-
-
-def _stored_windows(
-    directory: Path, manifest: Manifest | None, embedder: Embedder
-) -> SentenceWindows | None:
-    """The sentence windows of an index in ``directory`` made by the same model, if they load."""
-    if manifest is None or (manifest.model, manifest.dimension) != (embedder.name, embedder.dimension):
-        return None
-    try:
-        return SentenceWindows.load(directory)
-    except (OSError, ValueError, KeyError):
-        return None
-
-
-def _stored_lexical(directory: Path) -> LexicalIndex | None:
-    """The BM25 index of an index in ``directory``, if it loads."""
-    try:
-        return LexicalIndex.load(directory / LEXICAL_DIR)
-    except (OSError, ValueError, KeyError) as error:
-        logger.info("BM25 index in %s not reusable (%s); rebuilding it", directory, error)
-        return None
-
-
-def _read_passages(path: Path) -> list[Passage]:
-    with path.open(encoding="utf-8") as lines:
-        return [Passage(**json.loads(line)) for line in lines if line.strip()]
-
-
-def _swap_in(staging: Path, directory: Path) -> None:
-    """Replace ``directory`` by ``staging`` (both in the same parent)."""
-    if not directory.exists():
-        os.replace(staging, directory)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old-", dir=directory.parent))
-    retired.rmdir()
-    os.replace(directory, retired)
-    try:
-        os.replace(staging, directory)
-    except OSError:
-        os.replace(retired, directory)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+def _embed_into(
+    vectors: np.ndarray,
+    todo: list[int],
+    texts: Sequence[str],
+    embedder: Embedder,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Embed the texts at positions ``todo`` into those rows, shortest first (batches of
+    like length pad least), reporting progress after each batch."""
+    todo = sorted(todo, key=lambda i: len(texts[i]))
+    for start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[start : start + EMBED_BATCH]
+        vectors[batch] = embedder.encode_passages([texts[i] for i in batch])
+        if progress is not None:
+            progress(min(start + EMBED_BATCH, len(todo)), len(todo))
 
 
 __all__ = [
-    "MANIFEST_FILE",
     "MODES",
     "Candidate",
     "Context",
     "Hit",
     "IndexMismatch",
     "PassageIndex",
-    "reciprocal_rank_fusion",
 ]

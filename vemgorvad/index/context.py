@@ -1,0 +1,49 @@
+"""What each side of the index reads of a passage: its text and the context around it.
+
+Every document is treated alike: the dense side embeds a passage's document title and
+section heading before its text, the lexical side reads its text with the title, heading
+and what the graph knows it refers to (``vemgorvad.pipeline`` builds the contexts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from vemgorvad import settings
+from vemgorvad.corpus.model import Passage
+
+
+def chunking() -> dict[str, Any]:
+    """How passages become text for each side, from settings (recorded in the manifest)."""
+    return {
+        "dense_context": settings.CONTEXT_FOR_DENSE,
+        "lexical_context": settings.CONTEXT_FOR_LEXICAL,
+        "window_min_chars": settings.WINDOW_MIN_CHARS,
+    }
+
+
+@dataclass(frozen=True)
+class Context:
+    """What is known about a passage besides its text, to index with it.
+
+    Attributes:
+        dense: put before the text for the embedding (document title, section heading).
+        lexical: put after the text for BM25 (title, heading, the titles of the provisions
+            it cites, the canonical names of the actors it mentions).
+    """
+
+    dense: str = ""
+    lexical: str = ""
+
+
+def passage_text(passage: Passage, context: str = "", *, after: bool = False) -> str:
+    """The text indexed for a passage: its text with a context before or after it.
+
+    >>> p = Passage("x", "d", "5 kap. Socialnämndens uppgifter", "11 § Socialnämnden ska …", 0)
+    >>> passage_text(p, "Socialtjänstlag. 5 kap. Socialnämndens uppgifter")
+    'Socialtjänstlag. 5 kap. Socialnämndens uppgifter\\n11 § Socialnämnden ska …'
+    """
+    if not context:
+        return passage.text
+    return f"{passage.text}\n{context}" if after else f"{context}\n{passage.text}"
