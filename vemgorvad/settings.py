@@ -72,7 +72,7 @@ ABSTAIN_RULES = (
     "share",
 )
 """The rules of what is asked that may make the engine abstain (``qa/abstain.py``,
-``_abstain_reason``), each kept because the cross-validated figures are better with it
+``abstain_reason``), each kept because the cross-validated figures are better with it
 than without (README, Answers)."""
 
 ANSWER_RATE_FLOOR = 0.99

@@ -164,3 +164,42 @@ def test_fuzzed_questions_never_crash(engine, question):
         assert fold(fact["source"]["quote"]) in fold(
             engine.passages[fact["source"]["passage_id"]].text
         )
+
+
+def test_a_statute_section_refers_to_its_own_act(engine):
+    section = next(p for p in engine.passages.values() if p.id == "SFS 2018:1197 1 §")
+    refers = engine._passage_entities[section.id]
+    assert "https://lagen.nu/2018:1197" in refers
+    assert "https://lagen.nu/2018:1197#P1" in refers
+
+
+def test_an_answer_from_a_statute_names_the_act_its_section_is_from(engine):
+    answer = engine.ask(
+        "Ska artiklarna 1–42 i Förenta nationernas konvention om barnets rättigheter "
+        "i originaltexternas lydelse gälla som svensk lag?"
+    )
+    first = answer["passages"][0]
+    assert first["document"] == "SFS 2018:1197", first["id"]
+    named = [f for f in answer["facts"] if f["relation"] == "isPartOf"]
+    assert "https://lagen.nu/2018:1197" in {f["object"]["id"] for f in named}
+    for fact in named:
+        assert fact["source"]["quote"] in engine.passages[fact["source"]["passage_id"]].text
+
+
+def test_the_facts_an_answering_sentence_states_come_first(answers):
+    for answer in answers.values():
+        if not answer["answerable"] or not answer["facts"]:
+            continue
+        sentences = {(e["passage_id"], " ".join(e["text"].split())) for e in answer["evidence"]}
+        stated = [
+            any(
+                pid == f["source"]["passage_id"]
+                and (" ".join(f["source"]["quote"].split()) in text
+                     or text in " ".join(f["source"]["quote"].split()))
+                for pid, text in sentences
+            )
+            for f in answer["facts"]
+            if f.get("kind") != "citation" and f["source"]["quote"]
+        ]
+        if any(stated):
+            assert stated[0], answer["question"]

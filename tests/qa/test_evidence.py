@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from vemgorvad.corpus.sentences import sentence_spans, sentences, windows
+from vemgorvad.index.windows import SentenceWindows, Window
+from vemgorvad.qa import evidence
 from vemgorvad.qa.answer import TEXTS
 from vemgorvad.qa.evaluate import evidence_holds
 
@@ -33,6 +36,12 @@ def test_evidence_sentences_occur_verbatim_in_their_passages(engine, answers):
         for item in answer["evidence"]:
             assert item["passage_id"] in shown
             assert item["text"] in engine.passages[item["passage_id"]].text
+
+
+def test_no_answering_sentence_is_quoted_twice(answers):
+    for _, answer in answers:
+        texts = [item["text"] for item in answer["evidence"]]
+        assert len(texts) == len(set(texts)), texts
 
 
 def test_the_summary_leads_with_the_first_answering_sentence(answers):
@@ -71,3 +80,29 @@ def test_short_sentences_join_a_neighbour_in_windows():
     text = "Artikel 5\nKonventionsstaterna ska respektera föräldrarnas ansvar och rätt. Lag (2012:776)."
     spans = windows(text, 40)
     assert len(spans) == 1 and text[spans[0][0] : spans[0][1]] == text
+
+
+class _TwoVersions:
+    """An index of two passages holding the same sentence (a statute's section in force
+    and the version to come, as SFST prints them), each one window."""
+
+    def __init__(self, text: str) -> None:
+        vector = np.array([1.0, 0.0], dtype=np.float32)
+        self.windows = SentenceWindows(
+            [Window(0, 0, len(text)), Window(1, 0, len(text))], np.stack([vector, vector]), ["a", "b"]
+        )
+
+    def row(self, passage_id: str) -> int:
+        return {"now": 0, "later": 1}[passage_id]
+
+
+def test_a_sentence_two_passages_hold_is_quoted_once():
+    text = "Beslut om begränsning får gälla i högst 14 dagar."
+    chosen = evidence.select(
+        np.array([1.0, 0.0], dtype=np.float32),
+        frozenset({"beslut"}),
+        [("now", 0.9), ("later", 0.8)],
+        _TwoVersions(text),
+        lambda pid: text,
+    )
+    assert chosen == [{"passage_id": "now", "text": text}]

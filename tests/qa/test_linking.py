@@ -171,3 +171,30 @@ def test_who_helps_sex_buyers_is_found_by_meaning(engine):
         (fact.get("actor") or {}).get("label") == "Ebbamottagningen" for fact in answer["facts"]
     )
     assert answer["evidence"] and answer["summary"].startswith("“")  # the answering sentence first
+
+
+class _Counting:
+    """The real model, counting the texts it is asked to embed."""
+
+    def __init__(self, embedder) -> None:
+        self.name, self.dimension, self._embedder, self.embedded = (
+            embedder.name, embedder.dimension, embedder, [],
+        )
+
+    def encode_passages(self, texts):
+        self.embedded += list(texts)
+        return self._embedder.encode_passages(texts)
+
+
+def test_fact_vectors_are_cached_per_text_and_borrowed_by_the_next_build(engine, tmp_path):
+    model = _Counting(engine.embedder)
+    old = tmp_path / "releases" / "old" / "qa-vectors.npz"
+    old.parent.mkdir(parents=True)
+    first = prepared.cached_vectors(model, ["Nexus stöder.", "Polisen utreder."], old)
+    assert model.embedded == ["Nexus stöder.", "Polisen utreder."]
+    new = tmp_path / "releases" / "new" / "qa-vectors.npz"
+    new.parent.mkdir()
+    again = prepared.cached_vectors(model, ["Polisen utreder.", "Kommunen ansvarar."], new)
+    assert model.embedded[2:] == ["Kommunen ansvarar."]  # only the new text
+    assert (again[0] == first[1]).all()
+    assert new.exists()

@@ -24,7 +24,7 @@ RANKING_METHODS = {
         "_rank_passages",
         "_score_facts",
         "_semantic_mentions",
-        "_abstain_reason",
+        "abstain_reason",
         "_probabilities",
         "_paths",
     },
@@ -65,7 +65,7 @@ def _candidate(dense, window, lexical, ranks=(1, 1, 1)):
 def test_feature_rows_follow_the_feature_names():
     row = feature_row(
         _candidate(0.8, 0.9, 3.0),
-        Signals(fact=0.95, entity=0.5, law_document=True, heading=0.25),
+        Signals(entity=0.5, law_document=True, heading=0.25),
         lexical_max=6.0,
         coverage=0.5,
         english_weight=0.0,
@@ -74,15 +74,7 @@ def test_feature_rows_follow_the_feature_names():
     named = dict(zip(FEATURES, row, strict=True))
     assert named["dense"] == 0.8 and named["window"] == 0.9
     assert named["lexical"] == 0.25  # 3 of the best 6, times coverage 0.5
-    assert round(named["fact"], 6) == 0.05  # only what the fact adds beyond the passage
     assert named["law_document"] == 1.0 and named["law_cited"] == 0.0
-
-
-def test_a_passage_without_facts_is_not_held_back_by_a_fact_that_adds_nothing():
-    kw = {"lexical_max": 1.0, "coverage": 1.0, "english_weight": 0.0, "rank_k": 30}
-    without = feature_row(_candidate(0.8, 0.9, 1.0), Signals(), **kw)
-    weaker_fact = feature_row(_candidate(0.8, 0.9, 1.0), Signals(fact=0.7), **kw)
-    assert without == weaker_fact
 
 
 def test_gaps_compare_a_candidate_with_its_rivals():

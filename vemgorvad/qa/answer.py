@@ -151,8 +151,10 @@ class Engine:
         stated: dict[str, set[str]] = {}
         for fact in self._facts:
             stated.setdefault(fact.passage_id or "", set()).update(self._fact_entities[fact.iri])
+        own = prepared.passage_laws(graph, {p.id: p.document for p in index.passages})
+        self._text_of = {pid: sorted(iris, key=lambda iri: ("#" not in iri, iri)) for pid, iris in own.items()}
         self._passage_entities = {
-            pid: frozenset(iris) | frozenset(stated.get(pid, ()))
+            pid: frozenset(iris) | frozenset(stated.get(pid, ())) | own[pid]
             for pid, iris in named["passages"].items()
         }
         by_entity: dict[str, list[int]] = {}
@@ -245,8 +247,7 @@ class Engine:
         }
 
     def candidate_features(
-        self, text: str, vector: np.ndarray, mentions: list[Mention], lang: str,
-        similarity: dict[str, float],
+        self, text: str, vector: np.ndarray, mentions: list[Mention], lang: str
     ) -> tuple[list[Any], np.ndarray]:
         """The first stage's candidates for a question and their feature rows.
 
@@ -255,7 +256,6 @@ class Engine:
             vector: its embedding.
             mentions: the entities it names.
             lang: its language.
-            similarity: fact IRI → the fact's cosine with the question.
 
         Returns:
             (candidates, ``(len(candidates), len(FEATURES))`` rows).
@@ -268,11 +268,6 @@ class Engine:
         } | understand.named_laws(text)
         documents = {d for law in laws for d in self._law_documents.get(law, ())}
         candidates = self.index.candidates(text, vector, settings.CANDIDATE_DEPTH, documents)
-        fact_best: dict[str, float] = {}
-        for fact in self._facts:
-            cosine = similarity[fact.iri]
-            if cosine > fact_best.get(fact.passage_id or "", -1.0):
-                fact_best[fact.passage_id or ""] = cosine
         weights = {
             m.entity.iri: m.weight * self._specificity.get(m.entity.iri, 1.0) for m in mentions
         }
@@ -286,7 +281,6 @@ class Engine:
         for c in candidates:
             named = sum(weights.get(e, 0.0) for e in self._passage_entities.get(c.passage_id, ()))
             signals = Signals(
-                fact=fact_best.get(c.passage_id),
                 entity=min(named, settings.ENTITY_WEIGHT_CAP),
                 law_document=bool(laws & self._document_laws.get(c.passage_id, frozenset())),
                 law_cited=bool(laws & self._cited_laws.get(c.passage_id, frozenset())),
@@ -371,7 +365,7 @@ class Engine:
         mentions = self.matcher.find(text)
         mentions += self._semantic_mentions(vector, mentions)
         similarity = self._fact_similarity(vector)
-        candidates, rows = self.candidate_features(text, vector, mentions, lang, similarity)
+        candidates, rows = self.candidate_features(text, vector, mentions, lang)
         ranked, rows = self._rank_passages(candidates, rows)
         top = rows[: settings.QUESTION_PASSAGES]
         signals = question_row(
@@ -400,7 +394,7 @@ class Engine:
         words = TEXTS[lang]
         passages = [self._passage(s) for s in ranked[: settings.RETURNED_PASSAGES]]
         answerable, confidence = self._probabilities(signals)
-        reason, details = self._abstain_reason(text, lang, ranked, mentions, answerable)
+        reason, details = self.abstain_reason(text, lang, ranked, mentions, answerable)
         if reason:
             summary = words[reason].format(**details)
             return _answer(
@@ -409,9 +403,6 @@ class Engine:
             )
         fact_scores = self._score_facts(similarity, mentions)
         order = [s.passage_id for s in ranked]
-        facts = facts_view.rank_facts(self.graph, order, fact_scores, kind)
-        citations = facts_view.citations(self.graph, order, facts, lang)
-        paths = self._paths(mentions)
         evidence = evidence_sentences.select(
             vector,
             understand.content_lemmas(text, lang),
@@ -419,6 +410,9 @@ class Engine:
             self.index,
             lambda pid: self.passages[pid].text,
         )
+        facts = facts_view.rank_facts(self.graph, order, fact_scores, kind, evidence)
+        citations = facts_view.citations(self.graph, order, facts, lang, self._text_of, self.passages)
+        paths = self._paths(mentions)
         summary = facts_view.summary(
             self.graph, self.passages, evidence, [f for _, f in facts], order, lang
         )
@@ -454,7 +448,7 @@ class Engine:
         sure = float(best >= floor)
         return sure, sure
 
-    def _abstain_reason(
+    def abstain_reason(
         self, text: str, lang: str, ranked: list[Scored], mentions: list[Mention],
         answerable: float,
     ) -> tuple[str, dict[str, str]]:
@@ -527,12 +521,16 @@ class Engine:
         }
 
 def _fitted(load: Callable[[], Any], fallback: Callable[[], Any] | None) -> Any:
-    """A fitted model from its data file, or the fallback when none was fitted yet."""
+    """A fitted model from its data file, or the fallback when none was fitted yet or the
+    one fitted names features this code no longer computes (the engine keeps answering,
+    by plain vector search, and says why)."""
     try:
         return load()
     except FileNotFoundError:
-        logger.warning("no fitted model found; run `python benchmarks/answers.py --fit`")
-        return fallback() if fallback else None
+        logger.warning("no fitted model found; run `make fit`")
+    except ValueError as error:
+        logger.warning("the fitted model does not fit this code (%s); run `make fit`", error)
+    return fallback() if fallback else None
 
 
 def _answer(

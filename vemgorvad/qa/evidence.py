@@ -102,8 +102,14 @@ def select(
         return []
     found.sort(key=lambda s: -s.score)
     floor = found[0].score - weights.spread
-    chosen = [s for s in found if s.score >= floor][: settings.MAX_EVIDENCE]
-    return [_with_predecessor(s, index, text_of) for s in chosen]
+    chosen: list[dict[str, str]] = []
+    for sentence in found:
+        if sentence.score < floor or len(chosen) == settings.MAX_EVIDENCE:
+            break
+        quote = _with_predecessor(sentence, index, text_of)
+        if all(quote["text"] != other["text"] for other in chosen):
+            chosen.append(quote)  # a statute's section in two versions says it twice
+    return chosen
 
 
 def _with_predecessor(sentence: Sentence, index: Any, text_of: Callable[[str], str]) -> dict[str, str]:

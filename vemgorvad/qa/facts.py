@@ -37,9 +37,23 @@ def sentence(graph: KnowledgeGraph, fact: Fact, lang: str) -> str:
     return f"{subject.label if subject else ''} {fact.statement}".strip()
 
 def rank_facts(
-    graph: KnowledgeGraph, ranked: Sequence[str], fact_scores: dict[str, float], kind: str
+    graph: KnowledgeGraph,
+    ranked: Sequence[str],
+    fact_scores: dict[str, float],
+    kind: str,
+    evidence: Sequence[Mapping[str, str]] = (),
 ) -> list[tuple[float, Fact]]:
-    """The facts to show: strong on their own, and from a passage that ranks high."""
+    """The facts to show: first those the answering sentences state (a fact's quote and
+    an answering sentence of its passage overlap), then those strong on their own and
+    from a passage that ranks high; a stated list is kept whole.
+
+    Args:
+        graph: the knowledge graph.
+        ranked: passage ids, best first.
+        fact_scores: fact IRI → its score (closeness to the question, named entities).
+        kind: the question's kind ("when", "law" … favour facts with a date, a law).
+        evidence: the answering sentences (``{"passage_id", "text"}``).
+    """
     position = {pid: i for i, pid in enumerate(ranked)}
     scored = []
     for iri, score in fact_scores.items():
@@ -53,16 +67,32 @@ def rank_facts(
         if kind == "law" and fact.laws:
             total += settings.FACT_KIND_BONUS
         scored.append((total, fact))
-    # an extracted statement that a curated one of the same bearer and passage restates
-    # is not shown beside it: the curated one is
-    curated = {(f.subject, f.passage_id) for _, f in scored if not f.extracted}
-    scored = [(t, f) for t, f in scored if not (f.extracted and (f.subject, f.passage_id) in curated)]
+    # an extracted statement that a curated one restates (the same kind, the same actors,
+    # the same passage: the graph's vgv:restates) is not shown beside it: the curated one is
+    curated = {_restatement_key(f) for _, f in scored if not f.extracted}
+    scored = [(t, f) for t, f in scored if not (f.extracted and _restatement_key(f) in curated)]
     scored.sort(key=lambda item: (-item[0], item[1].iri))
     if not scored:
         return []
     floor = scored[0][0] - settings.FACT_SCORE_SPREAD
-    shown = [item for item in scored if item[0] >= floor][: settings.MAX_FACTS]
-    return with_siblings(shown, scored)
+    stated = [item for item in scored if _states(item[1], evidence)]
+    strong = [item for item in scored if item[0] >= floor and item not in stated]
+    return with_siblings((stated + strong)[: settings.MAX_FACTS], scored)
+
+
+def _states(fact: Fact, evidence: Sequence[Mapping[str, str]]) -> bool:
+    """Whether an answering sentence says what the fact says: the fact's quote lies in it,
+    or it lies in the quote (a quote may span sentences)."""
+    quote = normalize_space(fact.quote or "")
+    return bool(quote) and any(
+        item["passage_id"] == fact.passage_id
+        and (quote in normalize_space(item["text"]) or normalize_space(item["text"]) in quote)
+        for item in evidence
+    )
+
+def _restatement_key(fact: Fact) -> tuple[str, frozenset[str], str | None]:
+    return fact.kind, frozenset({fact.subject, *fact.objects}), fact.passage_id
+
 
 def with_siblings(
     shown: list[tuple[float, Fact]], scored: list[tuple[float, Fact]]
@@ -88,24 +118,43 @@ def with_siblings(
     return out[: settings.MAX_FACTS_WITH_SIBLINGS]
 
 def citations(
-    graph: KnowledgeGraph, ranked: Sequence[str], facts: list[tuple[float, Fact]], lang: str
+    graph: KnowledgeGraph,
+    ranked: Sequence[str],
+    facts: list[tuple[float, Fact]],
+    lang: str,
+    text_of: Mapping[str, Sequence[str]],
+    passages: Mapping[str, Passage],
 ) -> list[dict[str, Any]]:
-    """The laws the best passages cite that no shown fact names: extracted facts."""
+    """The laws of the best passages that no shown fact names, as extracted facts: the
+    law a passage is the text of (a section of a statute: "artikel 34" of the law on the
+    Convention on the Rights of the Child), then the laws it cites.
+
+    Args:
+        graph: the knowledge graph.
+        ranked: passage ids, best first.
+        facts: the facts shown.
+        lang: the answer's language.
+        text_of: passage id → the provision and the act it is the text of, if any.
+        passages: the passages by id (a section quotes its first line: "Artikel 34").
+    """
     shown = {law for _, fact in facts for law in (*fact.laws, fact.subject, *fact.objects)}
     out: list[dict[str, Any]] = []
     for passage_id in ranked[: settings.CITATION_PASSAGES]:
-        for iri, words in graph.citations.get(passage_id, ()):
+        heading = passages[passage_id].text.split("\n", 1)[0]
+        laws = [(iri, "part_of", heading) for iri in _with_acts(graph, text_of.get(passage_id, ()))]
+        laws += [(iri, "cites", words) for iri, words in graph.citations.get(passage_id, ())]
+        for iri, relation, words in laws:
             entity = graph.entity(iri)
-            if iri in shown or entity is None or entity.kind == "provision":
+            if iri in shown or entity is None or (relation == "cites" and entity.kind == "provision"):
                 continue
             shown.add(iri)
             out.append(
                 {
-                    "id": f"{passage_id}#cites-{entity.iri}",
+                    "id": f"{passage_id}#{relation}-{entity.iri}",
                     "kind": "citation",
                     "actor": None,
-                    "relation": "cites",
-                    "statement": TEXTS[lang]["cites"].format(law=entity.label),
+                    "relation": "cites" if relation == "cites" else "isPartOf",
+                    "statement": TEXTS[lang][relation].format(law=entity.label),
                     "object": entity.ref(),
                     "laws": [entity.ref()],
                     "target_groups": [],
@@ -116,6 +165,7 @@ def citations(
                 }
             )
     return out[: settings.MAX_CITATIONS]
+
 
 def _ref(graph: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
     entity = graph.entity(iri)

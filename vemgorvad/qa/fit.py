@@ -13,7 +13,8 @@ fitted on all questions and written as data (``qa/data/ranker.json``,
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,18 +26,15 @@ from vemgorvad.qa.rank import FEATURES, Ranker, fit_linear, sigmoid
 
 logger = logging.getLogger(__name__)
 
-GRAPH_FEATURES = ("fact", "entity", "law_document", "law_cited", "english")
+GRAPH_FEATURES = ("entity", "law_document", "law_cited", "english")
 """The features that come from the graph rather than the passage's own text."""
 
 RANKER_SETTINGS: dict[str, tuple[str, ...]] = {
     "all signals": FEATURES,
     "text only (no graph)": tuple(f for f in FEATURES if f not in GRAPH_FEATURES),
-    "no fact lift": tuple(f for f in FEATURES if f != "fact"),
     "no heading": tuple(f for f in FEATURES if f != "heading"),
+    "no law named": tuple(f for f in FEATURES if f not in ("law_document", "law_cited")),
     "no English fact sentences": tuple(f for f in FEATURES if f != "english"),
-    "neither fact lift nor English fact sentences": tuple(
-        f for f in FEATURES if f not in ("fact", "english")
-    ),
 }
 """The feature sets compared by cross-validation."""
 
@@ -78,28 +76,19 @@ def prepare(engine: Any, items: Sequence[dict[str, Any]], source: str) -> list[Q
         items: the question file's objects.
         source: the file's name.
     """
-    from vemgorvad.qa import understand
     from vemgorvad.qa.answer import clean_question
 
     texts = [clean_question(item["question"]) for item in items]
     vectors = engine.embedder.encode_queries(texts)
     out = []
     for item, text, vector in zip(items, texts, vectors, strict=True):
-        lang = understand.language(text)
-        mentions = engine.matcher.find(text)
-        mentions += engine._semantic_mentions(vector, mentions)
-        similarity = engine._fact_similarity(vector)
-        candidates, rows = engine.candidate_features(text, vector, mentions, lang, similarity)
+        analysis = engine.analyse(text, vector)
+        ids = [s.passage_id for s in analysis.ranked]
         gold = [fold_text(g) for g in item.get("gold_passage") or []]
         labels = np.asarray(
-            [
-                float(any(g in fold_text(engine.passages[c.passage_id].text) for g in gold))
-                for c in candidates
-            ]
+            [float(any(g in fold_text(engine.passages[pid].text) for g in gold)) for pid in ids]
         )
-        out.append(
-            Question(item, source, engine, vector, rows, labels, [c.passage_id for c in candidates])
-        )
+        out.append(Question(item, source, engine, vector, analysis.rows, labels, ids))
     return out
 
 
@@ -183,13 +172,14 @@ def fit_abstainer(questions: Sequence[Question], ranker: Ranker) -> Abstainer:
     the answerable questions that no rule of what is asked turns away are still answered.
     """
     rows, answerable, correct, free = [], [], [], []
-    for q in questions:
-        analysis, reason = _analyse(q, ranker)
-        rows.append(analysis.signals)
-        answerable.append(float(q.answerable))
-        top = analysis.ranked[0].passage_id if analysis.ranked else None
-        correct.append(float(q.answerable and top is not None and bool(_holds(q, top))))
-        free.append(not reason)
+    with _using({id(q.engine): q.engine for q in questions}.values(), ranker, None):
+        for q in questions:
+            analysis, reason = _analyse(q)
+            rows.append(analysis.signals)
+            answerable.append(float(q.answerable))
+            top = analysis.ranked[0].passage_id if analysis.ranked else None
+            correct.append(float(q.answerable and top is not None and bool(_holds(q, top))))
+            free.append(not reason)
     x = np.asarray(rows, dtype=float)
     answer_model = fit_linear(
         x, np.asarray(answerable), QUESTION_FEATURES, 1.0, {}, QUESTION_FEATURES
@@ -223,14 +213,26 @@ def _holds(q: Question, passage_id: str) -> bool:
     return passage_id in {pid for pid, label in zip(q.ids, q.labels, strict=True) if label}
 
 
-def _analyse(q: Question, ranker: Ranker) -> tuple[Any, str]:
+@contextmanager
+def _using(engines: Iterable[Any], ranker: Ranker, abstainer: Abstainer | None) -> Iterator[None]:
+    """Let engines answer with these models for a while, then give them back their own."""
+    saved = [(engine, engine.ranker, engine.abstainer) for engine in engines]
+    for engine, _, _ in saved:
+        engine.ranker, engine.abstainer = ranker, abstainer
+    try:
+        yield
+    finally:
+        for engine, own_ranker, own_abstainer in saved:
+            engine.ranker, engine.abstainer = own_ranker, own_abstainer
+
+
+def _analyse(q: Question) -> tuple[Any, str]:
     from vemgorvad.qa.answer import clean_question
 
     engine = q.engine
-    engine.ranker, engine.abstainer = ranker, None
     text = clean_question(q.item["question"])
     analysis = engine.analyse(text, q.vector)
-    reason, _ = engine._abstain_reason(
+    reason, _ = engine.abstain_reason(
         text, analysis.lang, analysis.ranked, analysis.mentions, 1.0
     )
     return analysis, reason
@@ -256,12 +258,13 @@ def cross_validate(
         train = [q for i, q in enumerate(questions) if i not in held]
         ranker = fit_ranker(train, features, c)
         abstainer = fit_abstainer(train, ranker)
-        for i in test:
-            q = questions[i]
-            q.engine.ranker, q.engine.abstainer = ranker, abstainer
-            started = time.perf_counter()
-            answer = q.engine.ask(q.item["question"])
-            answers[int(i)] = (answer, time.perf_counter() - started)
+        engines = {id(q.engine): q.engine for q in questions}.values()
+        with _using(engines, ranker, abstainer):
+            for i in test:
+                q = questions[i]
+                started = time.perf_counter()
+                answer = q.engine.ask(q.item["question"])
+                answers[int(i)] = (answer, time.perf_counter() - started)
         if on_fold:
             on_fold(number, len(splits))
     return [(q, *answers[i]) for i, q in enumerate(questions)]

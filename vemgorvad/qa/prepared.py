@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS
 
 from vemgorvad.graph.query import Entity, KnowledgeGraph
 from vemgorvad.qa import understand
-from vemgorvad.vocab import document_iri
+from vemgorvad.vocab import VGV, document_iri, passage_iri
 
 logger = logging.getLogger(__name__)
 
@@ -29,24 +29,53 @@ law_key = understand.law_key
 
 
 def cached_vectors(embedder: Any, texts: list[str], cache: Path | None) -> np.ndarray:
-    """Passage-side vectors of texts, kept beside the build so a restart need not re-embed."""
-    key = hashlib.sha256("\x1f".join([embedder.name, *texts]).encode()).hexdigest()
-    if cache is not None and cache.exists():
-        try:
-            with np.load(cache) as stored:
-                if str(stored["key"]) == key:
-                    return np.asarray(stored["vectors"])
-        except (OSError, KeyError, ValueError):
-            logger.warning("ignoring unreadable cache %s", cache)
-    vectors = embedder.encode_passages(texts) if texts else np.zeros((0, embedder.dimension))
-    if cache is not None:
+    """Passage-side vectors of texts, kept beside the build so a restart need not re-embed.
+
+    The cache holds one vector per text, keyed by the model and the text, so a build that
+    adds a document embeds only its new facts; a build with no cache yet borrows the
+    vectors of the newest build beside it (``releases/<id>/``) that has one.
+    """
+    keys = [_text_key(embedder.name, text) for text in texts]
+    known = _stored_vectors(cache)
+    if cache is not None and not known:
+        siblings = cache.parent.parent.glob(f"*/{cache.name}")
+        for other in sorted(siblings, key=lambda path: path.stat().st_mtime, reverse=True):
+            known = _stored_vectors(other)
+            if known:
+                break
+    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    missing = sorted({key: i for i, key in enumerate(keys) if key not in known}.values())
+    if missing:
+        found = embedder.encode_passages([texts[i] for i in missing])
+        known.update({keys[i]: vector for i, vector in zip(missing, found, strict=True)})
+    for i, key in enumerate(keys):
+        vectors[i] = known[key]
+    if cache is not None and (missing or not cache.exists()):
         try:
             temporary = cache.with_suffix(".tmp.npz")
-            np.savez(temporary, key=key, vectors=vectors)
+            mine = sorted(set(keys))
+            np.savez(temporary, keys=np.asarray(mine), vectors=np.stack([known[k] for k in mine])
+                     if mine else np.zeros((0, embedder.dimension), np.float32))
             temporary.replace(cache)
         except OSError:
             logger.warning("could not write cache %s", cache)
-    return np.asarray(vectors, dtype=np.float32)
+    return vectors
+
+
+def _text_key(model: str, text: str) -> str:
+    return hashlib.sha256(f"{model}\x1f{text}".encode()).hexdigest()
+
+
+def _stored_vectors(cache: Path | None) -> dict[str, np.ndarray]:
+    """The vectors a cache file holds by key (empty when it is missing or unreadable)."""
+    if cache is None or not cache.exists():
+        return {}
+    try:
+        with np.load(cache) as stored:
+            return dict(zip(stored["keys"].tolist(), np.asarray(stored["vectors"]), strict=True))
+    except (OSError, KeyError, ValueError):
+        logger.warning("ignoring unreadable cache %s", cache)
+        return {}
 
 
 def cached_named(
@@ -109,6 +138,27 @@ def document_titles(graph: KnowledgeGraph, documents: set[str]) -> dict[str, str
         title = graph.graph.value(document_iri(document), DCTERMS.title)
         out[document] = str(title) if title is not None else ""
     return out
+
+
+def passage_laws(graph: KnowledgeGraph, passages: dict[str, str]) -> dict[str, frozenset[str]]:
+    """The law each passage is the text of: its statute (``vgv:hasText``) and its provision
+    (``vgv:passage``), so that a section refers to its own act as a memo citing it does.
+
+    Args:
+        graph: the knowledge graph.
+        passages: passage id → its document id.
+    """
+    acts = {
+        document: frozenset(
+            str(act) for act in graph.graph.subjects(VGV.hasText, document_iri(document))
+        )
+        for document in set(passages.values())
+    }
+    return {
+        pid: acts[document]
+        | frozenset(str(p) for p in graph.graph.subjects(VGV.passage, passage_iri(pid)))
+        for pid, document in passages.items()
+    }
 
 
 def describe(entity: Entity) -> str:

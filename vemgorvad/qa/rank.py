@@ -37,7 +37,6 @@ FEATURES = (
     "window_rank",
     "lexical",
     "lexical_rank",
-    "fact",
     "entity",
     "law_document",
     "law_cited",
@@ -55,7 +54,6 @@ class Signals:
     """What the engine knows about one candidate besides the first stage's scores.
 
     Attributes:
-        fact: the best score of a fact stated in the passage (an e5 cosine), or None.
         entity: the weight of the question's named entities that the passage names.
         law_document: whether the passage belongs to a statute the question names.
         law_cited: whether the passage cites a law the question names.
@@ -63,7 +61,6 @@ class Signals:
         english: the passage's rank among the English fact sentences' BM25, or None.
     """
 
-    fact: float | None = None
     entity: float = 0.0
     law_document: bool = False
     law_cited: bool = False
@@ -100,8 +97,6 @@ def feature_row(
         rank_k: the constant of :func:`reciprocal`.
     """
     dense_rank, window_rank, lexical_rank = candidate.ranks
-    own = max(candidate.dense, candidate.window)
-    fact = max(0.0, signals.fact - own) if signals.fact is not None else 0.0
     english = reciprocal(signals.english, rank_k) if signals.english else 0.0
     return [
         candidate.dense,
@@ -110,7 +105,6 @@ def feature_row(
         reciprocal(window_rank, rank_k),
         coverage * (candidate.lexical / lexical_max if lexical_max > 0 else 0.0),
         coverage * reciprocal(lexical_rank, rank_k),
-        fact,
         signals.entity,
         float(signals.law_document),
         float(signals.law_cited),

@@ -145,7 +145,7 @@ def _add_fact(
     actor = fact.get("actor") or {}
     obj = fact.get("object") or {}
     subject = graph.node(_ref_node(kg, actor, lang, passage)) if actor.get("id") else None
-    if fact.get("kind") == "relationship" or fact.get("relation") == "cites":
+    if fact.get("kind") in ("relationship", "citation"):
         if obj.get("id"):
             target = graph.node(_ref_node(kg, obj, lang, passage))
             if subject:
