@@ -288,3 +288,57 @@ def test_another_process_building_makes_an_upload_wait_its_turn(uploader):
         fcntl.flock(held, fcntl.LOCK_UN)
     assert refusal.reason == "busy"
 
+
+# --- only with serve --allow-upload, never exposed without a login ---------------------------
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """What ``vemgorvad serve`` would start the server with (the server is not started)."""
+    import vemgorvad.ui.app as app
+
+    calls: list[dict] = []
+    monkeypatch.setattr(app, "serve", lambda **options: calls.append(options))
+    return calls
+
+
+def _main(*args: str) -> int:
+    from vemgorvad.ui.cli import main
+
+    return main(["serve", "--no-build", *args])
+
+
+def test_upload_is_off_unless_asked_for(served):
+    assert _main() == 0
+    assert _main("--allow-upload") == 0
+    assert [call["allow_upload"] for call in served] == [False, True]
+    assert all(call["host"] == "127.0.0.1" for call in served)
+
+
+def test_upload_on_an_exposed_host_needs_a_login(served, tmp_path, capsys):
+    assert _main("--host", "0.0.0.0", "--no-auth", "--allow-upload") == 2
+    message = capsys.readouterr().err
+    assert "--allow-upload" in message and "--auth" in message and "Traceback" not in message
+    assert served == []
+    assert _main("--host", "0.0.0.0", "--no-auth") == 0  # exposed without upload: as before
+    from vemgorvad.ui.auth import set_password
+
+    users = tmp_path / "users"
+    set_password(users, "anna", "ett långt lösenord")
+    assert _main("--host", "0.0.0.0", "--auth", str(users), "--allow-upload") == 0
+    assert [(c["allow_upload"], c["auth_file"]) for c in served] == [(False, None), (True, users)]
+
+
+def test_the_command_refuses_before_loading_anything():
+    import subprocess
+    import sys
+
+    command = ["serve", "--host", "0.0.0.0", "--no-auth", "--allow-upload"]
+    result = subprocess.run(
+        [sys.executable, "-m", "vemgorvad.ui.cli", *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "--allow-upload" in result.stderr and "Traceback" not in result.stderr
