@@ -342,3 +342,24 @@ def test_the_command_refuses_before_loading_anything():
     )
     assert result.returncode == 2
     assert "--allow-upload" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_what_the_page_shows_of_a_file_is_escaped():
+    from vemgorvad.ui.views.upload import render_outcome
+
+    name = "<img src=x onerror=alert(1)>.exe"
+    html = render_outcome({"refused": {"reason": "kind", "details": {"name": name}}}, "sv")
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;.exe" in html
+    report = {
+        key: [] for key in ("passages", "actors", "duties", "relationships", "citations")
+    }
+    report["warnings"] = [{"sv": "<b>varning</b>", "en": "<b>warning</b>"}]
+    added = {
+        "document": {"id": "x<y", "title": "<script>alert(1)</script>"},
+        "path": "a.md",
+        "seconds": 1.0,
+        "report": report,
+    }
+    html = render_outcome({"added": added}, "en")
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "&lt;b&gt;warning&lt;/b&gt;" in html
