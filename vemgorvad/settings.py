@@ -48,6 +48,17 @@ def model_name() -> str:
     return os.environ.get("VEMGORVAD_MODEL", DEFAULT_MODEL)
 
 
+UPLOAD_MAX_BYTES = 2 * 2**20
+"""The largest file the app takes (``serve --allow-upload``, 2 MiB); larger ones are refused
+before anything is read or written. A file costs its text: the build embeds each passage,
+whole and sentence by sentence, while the person waits on the page. Measured adding LVM
+(30 KB of text, 69 passages) to the memo and six statutes on 2 loaded cores: 21 s of build
+(12 s of it embedding, ~0.4 s per KB of text) and 81 s loading the answer engine over the
+new build. A memo as PDF or Word at the limit holds far less text than its bytes (layout,
+fonts, images) and adds in a few minutes; 2 MiB of plain text is ~14 min of embedding, the
+longest wait taken; anything larger belongs in ``corpus/`` and ``vemgorvad build``."""
+
+
 # --- answering (vemgorvad.qa) -----------------------------------------------------------
 # Chosen on shared/eval/dev.jsonl and checked on tests/qa/questions.jsonl (our own); the
 # README's "Answers" section gives the figures. Nothing here names a question.

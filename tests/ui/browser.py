@@ -43,12 +43,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(build_root: Path, timeout: float = 420.0) -> Iterator[str]:
+def running_server(
+    build_root: Path,
+    timeout: float = 420.0,
+    args: tuple[str, ...] = (),
+    corpus: Path | None = None,
+) -> Iterator[str]:
     """Start ``vemgorvad serve --no-build`` over ``build_root`` and yield its URL.
 
     Args:
         build_root: the build root (``VEMGORVAD_BUILD``), i.e. ``built.parent.parent``.
         timeout: how long the server may take to answer its first request.
+        args: more options for ``serve`` (``--allow-upload``).
+        corpus: the corpus folder (``VEMGORVAD_CORPUS``), for a server that adds to it.
     """
     port = free_port()
     env = {
@@ -58,9 +65,20 @@ def running_server(build_root: Path, timeout: float = 420.0) -> Iterator[str]:
         "TRANSFORMERS_OFFLINE": "1",
         "GRADIO_ANALYTICS_ENABLED": "False",
     }
+    if corpus is not None:
+        env["VEMGORVAD_CORPUS"] = str(corpus)
     with tempfile.TemporaryFile(mode="w+") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "vemgorvad.ui.cli", "serve", "--port", str(port), "--no-build"],
+            [
+                sys.executable,
+                "-m",
+                "vemgorvad.ui.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--no-build",
+                *args,
+            ],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -49,6 +49,7 @@ from vemgorvad.ui.tabs import ASK_CONCURRENCY, LIGHT_CONCURRENCY, Tab, light
 from vemgorvad.ui.tabs.ask import ASK_BATCH, AskTab
 from vemgorvad.ui.tabs.legal import LegalTab
 from vemgorvad.ui.tabs.others import MapTab, MatrixTab, SourceTab
+from vemgorvad.ui.upload import Uploader
 from vemgorvad.ui.views import actor_map as map_view
 from vemgorvad.ui.views.html import e
 from vemgorvad.ui.views.i18n import LANGUAGES, lang_code, pick, t
@@ -105,10 +106,14 @@ def theme() -> gr.themes.Base:
 
 
 class ViewData:
-    """The graph views the page shows, computed once per engine and cached per language."""
+    """The graph views the page shows, computed once per engine and cached per language.
 
-    def __init__(self, engine: Any) -> None:
+    ``generation`` counts the builds the page has shown (0 at start, one more after each
+    document added in the app)."""
+
+    def __init__(self, engine: Any, generation: int = 0) -> None:
         self.engine = engine
+        self.generation = generation
         self.kg = engine.graph
         self.legal_rows = legal_table(self.kg)
         self.timeline = timeline(self.kg)
@@ -167,6 +172,63 @@ class ViewData:
         return choices
 
 
+CACHED_VIEWS = (
+    ViewData.sources_html,
+    ViewData.legal_html,
+    ViewData.timeline_html,
+    ViewData.matrix,
+)
+
+
+class Live:
+    """What the server shows, swapped whole when a document added in the app makes a new
+    build: the views' data (every tab reads it at each event) and the map's routes.
+
+    Everything over the new engine is made before anything is swapped; a question asked
+    meanwhile is answered by the old engine or by the new one.
+    """
+
+    def __init__(self, engine: Any) -> None:
+        self.data = ViewData(engine)
+        self.map_routes = _map_routes(engine.graph)
+        self.tabs: list[Tab] = []
+
+    @property
+    def engine(self) -> Any:
+        return self.data.engine
+
+    def publish(self, engine: Any) -> None:
+        """Show ``engine``'s build: every tab, the map and its filters."""
+        data = ViewData(engine, self.data.generation + 1)
+        routes = _map_routes(engine.graph)
+        for tab in self.tabs:
+            tab.data = data
+        self.data, self.map_routes = data, routes
+        for cached in CACHED_VIEWS:  # the old build's views, and the old ViewData with them
+            cached.cache_clear()  # type: ignore[attr-defined]
+
+
+def _map_routes(kg: Any) -> FastAPI:
+    """The map page and its JSON routes over one graph (:func:`map_view.add_routes`)."""
+    routes = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    map_view.add_routes(routes, kg)
+    return routes
+
+
+class _LiveMap:
+    """ASGI middleware: requests under ``/vgv/`` go to the map routes of the build in use."""
+
+    def __init__(self, app: Any, live: Live) -> None:
+        self.app = app
+        self.live = live
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(map_view.PREFIX + "/"):
+            await self.live.map_routes(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
 def _header(lang: str) -> str:
     return (
         f"<div class='vgv-header'><div><h1>{e(t(lang, 'title'))}</h1>"
@@ -177,16 +239,22 @@ def _header(lang: str) -> str:
 # --- the app ------------------------------------------------------------------------------
 
 
-def build_app(engine: Any) -> gr.Blocks:
+def build_app(engine: Any, live: Live | None = None, allow_upload: bool = False) -> gr.Blocks:
     """The Blocks app over a loaded engine (styles and head come with :func:`create_server`).
 
     Each tab is built by its own module under :mod:`vemgorvad.ui.tabs`. The ``/ask`` API
     endpoint takes a question and returns (notice, summary, facts_html, graph_html,
-    passages_html, answer_json).
+    passages_html, answer_json). With ``allow_upload`` the Källa tab adds documents
+    (:mod:`vemgorvad.ui.upload`); after one is added, every view on the page is shown
+    again over the new build, and so is a page opened before but loaded after it.
     """
-    data = ViewData(engine)
+    live = live or Live(engine)
+    data = live.data
     lang0 = "sv"
-    tabs: list[Tab] = [AskTab(data), MapTab(data), LegalTab(data), MatrixTab(data), SourceTab(data)]
+    uploader = Uploader(lambda: live.engine, live.publish) if allow_upload else None
+    source = SourceTab(data, uploader)
+    tabs: list[Tab] = [AskTab(data), MapTab(data), LegalTab(data), MatrixTab(data), source]
+    live.tabs = tabs
     with gr.Blocks(title="Vem gör vad", analytics_enabled=False) as app:
         with gr.Row(equal_height=False, elem_id="vgv-top"):
             header = gr.HTML(_header(lang0), elem_id="vgv-header")
@@ -206,12 +274,17 @@ def build_app(engine: Any) -> gr.Blocks:
                     tab.build(lang0)
         for tab in tabs:
             tab.wire(language)
-        _wire_language(language, header, tabs)
+        switch, inputs, outputs = _wire_language(language, header, tabs)
+        if source.added is not None:
+            _wire_new_build(app, live, switch, inputs, outputs, source.added)
     return app
 
 
-def _wire_language(language: gr.Radio, header: gr.HTML, tabs: list[Tab]) -> None:
-    """One switch re-renders everything on screen in the chosen language."""
+def _wire_language(
+    language: gr.Radio, header: gr.HTML, tabs: list[Tab]
+) -> tuple[Callable[..., dict[Any, Any]], list[Any], list[Any]]:
+    """One switch re-renders everything on screen in the chosen language; returns the
+    re-rendering function with its inputs and outputs."""
     inputs = [language] + [component for tab in tabs for component in tab.switch_inputs]
     outputs: list[Any] = [header, language] + [tab.tab for tab in tabs]
     outputs += [component for tab in tabs for component in tab.switch_outputs]
@@ -231,13 +304,46 @@ def _wire_language(language: gr.Radio, header: gr.HTML, tabs: list[Tab]) -> None
         return updates
 
     language.change(switch_language, inputs=inputs, outputs=outputs, **light())
+    return switch_language, inputs, outputs
 
 
-def create_server(engine: Any, auth: Callable[[str, str], bool] | None = None) -> FastAPI:
-    """The whole site: the map page and its JSON under ``/vgv/``, the Gradio app at ``/``."""
+def _wire_new_build(
+    app: gr.Blocks,
+    live: Live,
+    switch: Callable[..., dict[Any, Any]],
+    inputs: list[Any],
+    outputs: list[Any],
+    added: Any,
+) -> None:
+    """After a document is added, and when a page loads after one was, show every view
+    again over the build in use (a page's first views are those of the build it was made
+    with)."""
+    # a hidden number, not gr.State: a State keeps a heartbeat connection open for good
+    shown = gr.Number(live.data.generation, visible=False, precision=0)
+
+    def refresh(generation: float | None, *values: Any) -> dict[Any, Any]:
+        now = live.data.generation
+        return {shown: now} if generation == now else {shown: now, **switch(*values)}
+
+    options = {"inputs": [shown, *inputs], "outputs": [shown, *outputs], **light()}
+    added.then(refresh, show_progress="hidden", **options)
+    app.load(refresh, show_progress="hidden", **options)
+
+
+def create_server(
+    engine: Any,
+    auth: Callable[[str, str], bool] | None = None,
+    allow_upload: bool = False,
+) -> FastAPI:
+    """The whole site: the map page and its JSON under ``/vgv/``, the Gradio app at ``/``.
+
+    With ``allow_upload`` the Källa tab adds documents to the corpus (``serve
+    --allow-upload``; the command line refuses it on an exposed host without a login).
+    """
     server = FastAPI(title="Vem gör vad", docs_url=None, redoc_url=None, openapi_url=None)
-    map_view.add_routes(server, engine.graph)
-    blocks = build_app(engine)
+    live = Live(engine)
+    server.add_middleware(_LiveMap, live=live)  # inside the login check added below
+    blocks = build_app(engine, live, allow_upload)
     blocks.queue(default_concurrency_limit=LIGHT_CONCURRENCY, max_size=QUEUE_SIZE)
     server = gr.mount_gradio_app(
         server,
@@ -283,7 +389,12 @@ def _require_login(server: FastAPI) -> None:
         return await call_next(request)
 
 
-def serve(host: str = "127.0.0.1", port: int = 7860, auth_file: Path | None = None) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth_file: Path | None = None,
+    allow_upload: bool = False,
+) -> None:
     """Load the engine and serve the app until interrupted (127.0.0.1 by default)."""
     import uvicorn
 
@@ -292,6 +403,6 @@ def serve(host: str = "127.0.0.1", port: int = 7860, auth_file: Path | None = No
 
     auth = authenticator(auth_file) if auth_file else None
     engine = Engine.load()
-    server = create_server(engine, auth)
+    server = create_server(engine, auth, allow_upload)
     logger.info("serving on http://%s:%d", host, port)
     uvicorn.run(server, host=host, port=port, log_level="info", access_log=False)

@@ -302,11 +302,21 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     return 0
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+"""Hosts that keep the server on this machine."""
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    if args.host not in ("127.0.0.1", "localhost", "::1") and not (args.auth or args.no_auth):
+    exposed = args.host not in LOOPBACK
+    if exposed and not (args.auth or args.no_auth):
         raise UserError(
             f"--host {args.host} exposes the app beyond this machine: "
             "give --auth USERS_FILE, or --no-auth to expose it without a login"
+        )
+    if args.allow_upload and exposed and not args.auth:
+        raise UserError(
+            f"--allow-upload on --host {args.host} would let anyone who reaches the page add "
+            "documents to the corpus: give --auth USERS_FILE (a login), or serve on 127.0.0.1"
         )
     if args.auth:
         from vemgorvad.ui.auth import UsersFileError, read_users
@@ -319,7 +329,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _ensure_built()
     from vemgorvad.ui.app import serve
 
-    serve(host=args.host, port=args.port, auth_file=Path(args.auth) if args.auth else None)
+    serve(
+        host=args.host,
+        port=args.port,
+        auth_file=Path(args.auth) if args.auth else None,
+        allow_upload=args.allow_upload,
+    )
     return 0
 
 
@@ -416,6 +431,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--auth", help="users file (user:hashed password per line) for a login")
     p.add_argument("--no-auth", action="store_true", help="allow --host without a login")
     p.add_argument("--no-build", action="store_true", help="serve the current build as it is")
+    p.add_argument(
+        "--allow-upload",
+        action="store_true",
+        help="let the Källa view add documents to the corpus (off by default; with --host, "
+        "only with --auth)",
+    )
     add_store_arguments(p)
     p.set_defaults(func=cmd_serve)
     return main_parser
