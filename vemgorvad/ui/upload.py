@@ -53,6 +53,7 @@ from vemgorvad.corpus.load import (
     load_document,
 )
 from vemgorvad.corpus.model import Document, normalize_space
+from vemgorvad.ui import upload_report
 
 logger = logging.getLogger(__name__)
 
@@ -321,7 +322,7 @@ class Uploader:
             engine = self.load_engine(path)
             report("answers", 1, 1)
             passages = [p for p in engine.passages.values() if p.document == document.id]
-            summary = document_report(engine.graph, passages, before.graph, document.sfs)
+            summary = upload_report.document_report(engine.graph, passages, before.graph, document.sfs)
             report("views", 0, 1)
             self.publish(engine)
             report("views", 1, 1)
@@ -402,97 +403,3 @@ def _load_engine(path: Path) -> Any:
 
 
 # --- what entered the graph ------------------------------------------------------------------
-
-
-def document_report(
-    kg: Any, passages: list[Any], before: Any | None = None, base: str | None = None
-) -> dict[str, Any]:
-    """What a document brought into the graph: its passages, the actors it names, the
-    duties and relationships read from it, the laws it cites, and the warnings of the
-    reference checker on its text.
-
-    Args:
-        kg: the new build's :class:`~vemgorvad.graph.query.KnowledgeGraph`.
-        passages: the document's passages, in order.
-        before: the graph before the document came, to tell which actors are new.
-        base: the document's own SFS number, for references relative to it.
-
-    Returns:
-        ``{"passages": [{"id", "section"}], "actors": [{"id", "label", "label_en",
-        "new"}], "duties": [{"bearer", "statement", "statement_en", "passage_id",
-        "extracted"}], "relationships": [{"subject", "relation", "statement",
-        "statement_en", "objects", "passage_id", "extracted"}], "citations": [{"id", "label", "label_en", "citation", "text"}],
-        "warnings": [{"sv", "en"}]}``; the bearer, subject and objects are refs
-        (``{"id", "label", "label_en"}``).
-    """
-    from vemgorvad.graph.refs import ReferenceChecker
-    from vemgorvad.vocab import VGV, passage_iri
-
-    passages = sorted(passages, key=lambda p: p.ordinal)
-
-    def ref(iri: str) -> dict[str, Any]:
-        entity = kg.entity(iri)
-        if entity is None:
-            return {"id": iri, "label": iri.rsplit("/", 1)[-1], "label_en": None}
-        return {"id": iri, "label": entity.label, "label_en": entity.label_en}
-
-    actors: dict[str, None] = {}
-    duties: list[dict[str, Any]] = []
-    relationships: list[dict[str, Any]] = []
-    citations: dict[str, dict[str, Any]] = {}
-    for passage in passages:
-        for node in kg.graph.objects(passage_iri(passage.id), VGV.mentions):
-            entity = kg.entity(str(node))
-            if entity is not None and entity.kind == "actor":
-                actors.setdefault(entity.iri)
-        for fact in kg.facts_by_passage.get(passage.id, ()):
-            if fact.kind == "duty":
-                actors.setdefault(fact.subject)
-                duties.append(
-                    {
-                        "bearer": ref(fact.subject),
-                        "statement": fact.statement,
-                        "statement_en": fact.statement_en,
-                        "passage_id": passage.id,
-                        "extracted": fact.extracted,
-                    }
-                )
-            elif fact.kind == "relationship":
-                for iri in (fact.subject, *fact.objects):
-                    entity = kg.entity(iri)
-                    if entity is not None and entity.kind == "actor":
-                        actors.setdefault(iri)
-                relationships.append(
-                    {
-                        "subject": ref(fact.subject),
-                        "relation": fact.relation,
-                        "statement": fact.statement,
-                        "statement_en": fact.statement_en,
-                        "objects": [ref(iri) for iri in fact.objects],
-                        "passage_id": passage.id,
-                        "extracted": fact.extracted,
-                    }
-                )
-        for iri, text in kg.citations.get(passage.id, ()):
-            entry = citations.setdefault(iri, {**ref(iri), "citation": None, "text": text})
-            entity = kg.entity(iri)
-            if entity is not None and entity.citation:
-                entry["citation"] = entity.citation
-    known = set(before.entities) if before is not None else set()
-    checker = ReferenceChecker(kg.graph)
-    warnings: dict[tuple[str, str], None] = {}
-    for passage in passages:
-        for result in checker.check(passage.text, base):
-            for sv, en in zip(result["warnings"], result["warnings_en"], strict=True):
-                warnings.setdefault((sv, en))
-    return {
-        "passages": [{"id": p.id, "section": p.section} for p in passages],
-        "actors": [
-            {**ref(iri), "new": bool(known) and iri not in known}
-            for iri in sorted(actors, key=lambda iri: ref(iri)["label"].casefold())
-        ],
-        "duties": duties,
-        "relationships": relationships,
-        "citations": sorted(citations.values(), key=lambda c: c["label"].casefold()),
-        "warnings": [{"sv": sv, "en": en} for sv, en in warnings],
-    }

@@ -2,7 +2,7 @@
 
 The outcome is a plain dict (kept in the page's state, so the language switch can show it
 again): ``{"added": {"document", "path", "seconds", "report"}}`` with the report of
-:func:`vemgorvad.ui.upload.document_report`, or ``{"refused": {"reason", "details"}}``
+:func:`vemgorvad.ui.upload_report.document_report`, or ``{"refused": {"reason", "details"}}``
 with a reason of :data:`vemgorvad.ui.upload.REFUSALS`. Every text from the file is
 escaped.
 """
