@@ -93,6 +93,10 @@ answers what it can and abstains on as many of the rest as that allows. Cross-va
 pooled: 0.97 → negatives abstained .939, answerable answered .936; 0.99 → .939 and .950
 (the rules of what is asked catch the negatives the lower threshold lets through)."""
 
+IN_PASSING_PLACES = 2
+"""An actor the documents name only in passing is said to be named in (at most) this many
+places: enough to find it, not a list."""
+
 EVIDENCE_PASSAGES = 3
 """The answering sentences are chosen from this many first passages."""
 

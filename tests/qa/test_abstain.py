@@ -20,6 +20,10 @@ NEGATIVES = [
     ("Vad heter chefen för Nexus?", "sv", "attribute"),
     ("Vilka öppettider har Nexus på lördagar?", "sv", "attribute"),
     ("Vad säger plan- och bygglagen om skyddade boenden?", "sv", "unknown_law"),
+    ("What does the Planning and Building Act say about shelters?", "en", "unknown_source"),
+    ("Vad står det i Europarådets rapport om socialtjänstlagen?", "sv", "unknown_source"),
+    ("Vilken roll har Kriminalvården i Uppsalas arbete mot människohandel?", "sv", "in_passing"),
+    ("Which support does the Zorblax Foundation give victims in Uppsala?", "en", "unknown_name"),
     ("Hur många anställda har Nexus?", "sv", "no_number"),
     ("How many staff does Nexus employ?", "en", "no_number"),
 ]
@@ -41,6 +45,21 @@ def test_a_question_asking_what_the_documents_do_not_give_abstains_and_says_why(
 def test_an_attribute_answer_names_the_attribute_in_the_question_language(engine):
     assert "telefonnummer" in engine.ask("Vilket telefonnummer har Nexus?")["summary"]
     assert "phone number" in engine.ask("What is the phone number of Nexus?")["summary"]
+
+
+def test_a_law_name_shared_with_another_is_said_whole(engine):
+    summary = engine.ask("Vad säger plan- och bygglagen om skyddade boenden?")["summary"]
+    assert "plan- och bygglagen" in summary
+
+
+def test_an_actor_named_only_in_passing_is_said_with_where_it_is_named(engine):
+    summary = engine.ask("Vilken roll har Kriminalvården i Uppsalas arbete mot människohandel?")["summary"]
+    assert "Kriminalvården" in summary and "SFS 2001:453" in summary
+
+
+def test_a_name_of_several_words_is_said_whole(engine):
+    answer = engine.ask("Which support does the Zorblax Foundation give victims in Uppsala?")
+    assert "Zorblax Foundation" in answer["summary"]
 
 
 def test_a_name_no_document_holds_is_named_when_the_engine_abstains(engine):

@@ -58,3 +58,18 @@ def test_the_uncurated_statute_has_no_curated_fact(extended):
         if not f.extracted and (f.passage_id or "").startswith("SFS 2014:322")
     ]
     assert curated == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Vad säger brottsskadelagen om vem som betalar ersättningen?",
+        "What does brottsskadelagen say about who pays the compensation?",
+        "Vad står det i brottsskadelag (2014:322) om ersättning från staten?",
+    ],
+)
+def test_a_statute_the_corpus_holds_is_never_called_unknown_by_its_name(extended, question):
+    answer = extended.ask(question)
+    assert answer["abstain_reason"] not in ("unknown_law", "unknown_source"), answer["summary"]
+    assert answer["answerable"], answer["summary"]
+    assert answer["passages"][0]["document"].startswith("SFS 2014:322")

@@ -197,17 +197,7 @@ class PassageIndex:
         )
         dense = DenseIndex.build(vectors, dense_kind)
         lexical, lexical_hash = storage.lexical_index(directory, previous, lexical_texts)
-        entries = [PassageEntry(p.id, p.document, h) for p, h in zip(passages, hashes, strict=True)]
-        manifest = Manifest(
-            format_version=FORMAT_VERSION,
-            model=embedder.name,
-            dimension=embedder.dimension,
-            chunking=chunking(),
-            dense_kind=dense.kind,
-            passages=entries,
-            documents=Manifest.document_hashes(entries),
-            lexical_hash=lexical_hash,
-        )
+        manifest = _manifest(embedder, dense, passages, hashes, lexical_hash)
         index = cls(
             passages,
             vectors,
@@ -442,6 +432,27 @@ class PassageIndex:
             Hit(self.passages[row].id, float(score), rank, float(cosine), float(lexical_scores[row]))
             for rank, ((row, score), cosine) in enumerate(zip(top, similarity, strict=True), start=1)
         ]
+
+
+def _manifest(
+    embedder: Embedder,
+    dense: DenseIndex,
+    passages: Sequence[Passage],
+    hashes: Sequence[str],
+    lexical_hash: str,
+) -> Manifest:
+    """What an index is built of and with, for the next build and the next load to check."""
+    entries = [PassageEntry(p.id, p.document, h) for p, h in zip(passages, hashes, strict=True)]
+    return Manifest(
+        format_version=FORMAT_VERSION,
+        model=embedder.name,
+        dimension=embedder.dimension,
+        chunking=chunking(),
+        dense_kind=dense.kind,
+        passages=entries,
+        documents=Manifest.document_hashes(entries),
+        lexical_hash=lexical_hash,
+    )
 
 
 def _embed_into(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,7 +34,9 @@ from typing import Any
 import numpy as np
 
 from vemgorvad import settings
+from vemgorvad.corpus.model import Passage
 from vemgorvad.qa import understand
+from vemgorvad.qa.facts import source_name
 from vemgorvad.qa.rank import Ranker, sigmoid
 
 ATTRIBUTES_FILE = Path(__file__).parent / "data" / "attributes.json"
@@ -225,3 +227,94 @@ def counted_words(text: str) -> list[str]:
         if FIGURE.fullmatch(token) or token.casefold() in numbers:
             counted.extend(t.casefold() for t in tokens[position + 1 : position + 1 + settings.FIGURE_COUNTED_WORDS])
     return counted
+
+
+class Reasons:
+    """What is asked, against what the best passages give: the rules of ``ABSTAIN_RULES``.
+
+    Args:
+        matcher: the engine's entity matcher (names of laws, sources, actors).
+        passages: the passages by id.
+        refers: passage id → the entities it refers to.
+        stated: whether the graph states anything about an entity (it has facts).
+        rules: the rules in force (``settings.ABSTAIN_RULES``).
+    """
+
+    def __init__(
+        self,
+        matcher: understand.EntityMatcher,
+        passages: Mapping[str, Passage],
+        refers: Mapping[str, frozenset[str]],
+        stated: Callable[[str], bool],
+        rules: Sequence[str],
+    ) -> None:
+        self.matcher, self.passages, self.refers = matcher, passages, refers
+        self.stated, self.rules = stated, tuple(rules)
+
+    def why(
+        self,
+        text: str,
+        lang: str,
+        ranked: Sequence[str],
+        mentions: Sequence[understand.Mention],
+        unlikely: bool,
+    ) -> tuple[str, dict[str, str]]:
+        """Why the documents do not answer (a key of the engine's texts) and the words to
+        fill in, or ``("", {})`` when they may.
+
+        Args:
+            text: the question.
+            lang: its language.
+            ranked: passage ids, best first.
+            mentions: the entities it names.
+            unlikely: whether the answerability model puts it below its threshold.
+        """
+        rules, matcher = self.rules, self.matcher
+        top_texts = [self.passages[pid].text for pid in ranked[: settings.FIGURE_PASSAGES]]
+        if "unknown_law" in rules and (laws := matcher.unknown_law_names(text)):
+            return "unknown_law", {"laws": ", ".join(laws)}
+        if "unknown_source" in rules and (source := matcher.unknown_source(text)):
+            return "unknown_source", {"source": source}
+        if "attribute" in rules and (attribute := missing_attribute(text, top_texts)):
+            return "attribute", {"attribute": attribute.label[lang]}
+        if "in_passing" in rules and (passing := self.in_passing(mentions, ranked)):
+            return "in_passing", passing
+        labels = [label for m in mentions for label in (m.entity.label, *m.entity.alt_labels)]
+        if (
+            "no_number" in rules
+            and understand.asks_quantity(text)
+            and not gives_figure(text, lang, top_texts, labels)
+        ):
+            return "no_number", {}
+        if (
+            "share" in rules
+            and re.search(understand.CUES["share"], text.casefold())
+            and not any(re.search(r"%|procent", t) for t in top_texts)
+        ):
+            return "no_number", {}
+        if unlikely:
+            if names := matcher.unknown_names(text, lang):
+                return "unknown_name", {"names": ", ".join(names)}
+            return "abstain", {}
+        return "", {}
+
+    def in_passing(
+        self, mentions: Sequence[understand.Mention], ranked: Sequence[str]
+    ) -> dict[str, str]:
+        """An actor the question names that the documents state nothing about (no fact)
+        and none of the best passages names: where the documents do mention it."""
+        top = set(ranked[: settings.FIGURE_PASSAGES])
+        for mention in mentions:
+            entity = mention.entity
+            if (
+                mention.how != "label"
+                or mention.weight < settings.NAMED_MIN_WEIGHT
+                or entity.kind != "actor"
+                or self.stated(entity.iri)
+            ):
+                continue
+            where = sorted(pid for pid, iris in self.refers.items() if entity.iri in iris)
+            if where and not top & set(where):
+                shown = ", ".join(source_name(self.passages[pid]) for pid in where[: settings.IN_PASSING_PLACES])
+                return {"name": entity.label, "where": shown}
+        return {}

@@ -35,13 +35,7 @@ from vemgorvad.index.lexical import LexicalIndex
 from vemgorvad.qa import evidence as evidence_sentences
 from vemgorvad.qa import facts as facts_view
 from vemgorvad.qa import prepared, understand
-from vemgorvad.qa.abstain import (
-    QUESTION_FEATURES,
-    Abstainer,
-    gives_figure,
-    missing_attribute,
-    question_row,
-)
+from vemgorvad.qa.abstain import QUESTION_FEATURES, Abstainer, Reasons, question_row
 from vemgorvad.qa.rank import FEATURES, Ranker, Signals, feature_row, sigmoid, with_gaps
 from vemgorvad.qa.understand import EntityMatcher, Mention
 
@@ -106,7 +100,6 @@ class Engine:
         self.graph = graph
         self.ranker = ranker or _fitted(Ranker.load, Ranker.dense_only)
         self.abstainer = abstainer if abstainer is not None else _fitted(Abstainer.load, None)
-        self.rules = settings.ABSTAIN_RULES
         self.index = index
         self.embedder = embedder
         self.passages = {p.id: p for p in index.passages}
@@ -114,26 +107,48 @@ class Engine:
             graph.entities.values(),
             [p.text for p in index.passages],
             [f.statement_en or "" for f in graph.facts.values()],
+            {prepared.law_key(p.document) for p in index.passages
+             if prepared.LAW_NUMBER.search(p.document)},
         )
         self._semantic_entities = [
             e for e in graph.entities.values() if not e.extracted and e.kind != "provision"
         ]
         self._facts = [f for f in graph.facts.values() if f.passage_id in self.passages]
+        self._embed_facts_and_entities(cache)
+        self._read_references(cache)
+        self._read_laws_and_headings()
+        self.reasons = Reasons(
+            self.matcher,
+            self.passages,
+            self._passage_entities,
+            lambda iri: bool(graph.facts_by_entity.get(iri)),
+            settings.ABSTAIN_RULES,
+        )
+
+    def _embed_facts_and_entities(self, cache: Path | None) -> None:
+        """The vectors of the entities' descriptions and of the facts, and a lexical index
+        of the facts' English sentences (kept beside the build)."""
         texts = [prepared.describe(e) for e in self._semantic_entities]
-        # Each fact is embedded by its statement in Swedish and, where it has one, English.
         # A fact is embedded three ways: its Swedish statement, its English statement,
         # and its quote (the source's own words, a sentence rather than a paragraph).
         english = [facts_view.sentence(self.graph, f, "en") for f in self._facts]
         statements = [facts_view.sentence(self.graph, f, "sv") for f in self._facts]
         statements += english
         statements += [f.quote or f.statement for f in self._facts]
-        vectors = prepared.cached_vectors(embedder, texts + statements, cache)
+        vectors = prepared.cached_vectors(self.embedder, texts + statements, cache)
         self._entity_vectors = vectors[: len(texts)]
         n = len(self._facts)
         self._fact_vectors = vectors[len(texts) :].reshape(3, n, -1) if n else None
+        self._english = LexicalIndex.build(english, language="en")
+
+    def _read_references(self, cache: Path | None) -> None:
+        """What each passage and fact refers to: the entities their words name, the
+        entities of the facts a passage states, the act a statute's section is the text of
+        (curated or extracted, the memo or a statute, alike)."""
+        graph, passages = self.graph, self.index.passages
         named = prepared.cached_named(
             self._named_in,
-            {p.id: p.text for p in index.passages},
+            {p.id: p.text for p in passages},
             {f.iri: f"{f.statement} {f.quote}" for f in self._facts},
             [
                 (e.iri, e.label, e.label_en, *e.alt_labels, *e.hidden_labels)
@@ -141,18 +156,17 @@ class Engine:
             ],
             cache.with_name("qa-entities.json") if cache else None,
         )
-        self._english = LexicalIndex.build(english, language="en")
-        self._specificity = prepared.specificity(named["passages"], len(index.passages))
+        self._specificity = prepared.specificity(named["passages"], len(passages))
         self._fact_entities = {
             f.iri: f.entities | frozenset(named["facts"][f.iri]) for f in self._facts
         }
-        # what a passage refers to: the entities its words name and those of the facts
-        # stated in it (curated or extracted alike)
         stated: dict[str, set[str]] = {}
         for fact in self._facts:
             stated.setdefault(fact.passage_id or "", set()).update(self._fact_entities[fact.iri])
-        own = prepared.passage_laws(graph, {p.id: p.document for p in index.passages})
-        self._text_of = {pid: sorted(iris, key=lambda iri: ("#" not in iri, iri)) for pid, iris in own.items()}
+        own = prepared.passage_laws(graph, {p.id: p.document for p in passages})
+        self._text_of = {
+            pid: sorted(iris, key=lambda iri: ("#" not in iri, iri)) for pid, iris in own.items()
+        }
         self._passage_entities = {
             pid: frozenset(iris) | frozenset(stated.get(pid, ())) | own[pid]
             for pid, iris in named["passages"].items()
@@ -162,22 +176,26 @@ class Engine:
             for iri in self._fact_entities[fact.iri]:
                 by_entity.setdefault(iri, []).append(row)
         self._facts_of_entity = {iri: np.asarray(rows) for iri, rows in by_entity.items()}
-        titles = prepared.document_titles(graph, {p.document for p in index.passages})
+
+    def _read_laws_and_headings(self) -> None:
+        """Per passage: the words of its title and heading, the laws it cites and the law
+        it is part of; per law held as a document, that document."""
+        passages = self.index.passages
+        titles = prepared.document_titles(self.graph, {p.document for p in passages})
         self._heading_lemmas = {
-            p.id: understand.lemmas(f"{titles.get(p.document, '')} {p.section}")
-            for p in index.passages
+            p.id: understand.lemmas(f"{titles.get(p.document, '')} {p.section}") for p in passages
         }
         self._cited_laws = {
-            p.id: frozenset(prepared.law_key(iri) for iri, _ in graph.citations.get(p.id, ()))
-            for p in index.passages
+            p.id: frozenset(prepared.law_key(iri) for iri, _ in self.graph.citations.get(p.id, ()))
+            for p in passages
         }
+        statutes = {p.document for p in passages if prepared.LAW_NUMBER.search(p.document)}
         self._law_documents: dict[str, set[str]] = {}
-        for p in index.passages:
-            if prepared.LAW_NUMBER.search(p.document):
-                self._law_documents.setdefault(prepared.law_key(p.document), set()).add(p.document)
+        for document in statutes:
+            self._law_documents.setdefault(prepared.law_key(document), set()).add(document)
         self._document_laws = {
-            p.id: frozenset({prepared.law_key(p.document)} if prepared.LAW_NUMBER.search(p.document) else ())
-            for p in index.passages
+            p.id: frozenset({prepared.law_key(p.document)} if p.document in statutes else ())
+            for p in passages
         }
 
     def _named_in(self, text: str) -> list[str]:
@@ -376,7 +394,7 @@ class Engine:
             self.matcher.coverage(text, lang),
             self.index.coverage(text),
             lang == "en",
-            len(self.matcher.unknown_names(text, lang)),
+            self.matcher.unknown_name_words(text),
         )
         return Analysis(lang, understand.kind(text), mentions, similarity, ranked, rows, signals)
 
@@ -453,61 +471,11 @@ class Engine:
         answerable: float,
     ) -> tuple[str, dict[str, str]]:
         """Why the documents do not answer the question (a key of ``TEXTS``) and the words
-        to fill in, or ``("", {})`` when they may."""
-        rules = self.rules
-        top_texts = [self.passages[s.passage_id].text for s in ranked[: settings.FIGURE_PASSAGES]]
-        if "unknown_law" in rules and (laws := self.matcher.unknown_law_names(text)):
-            return "unknown_law", {"laws": ", ".join(laws)}
-        if "unknown_source" in rules and (source := self.matcher.unknown_source(text)):
-            return "unknown_source", {"source": source}
-        if "attribute" in rules and (attribute := missing_attribute(text, top_texts)):
-            return "attribute", {"attribute": attribute.label[lang]}
-        if "in_passing" in rules and (passing := self._in_passing(mentions, ranked)):
-            return "in_passing", passing
-        if (
-            "no_number" in rules
-            and understand.asks_quantity(text)
-            and not gives_figure(
-                text,
-                lang,
-                top_texts,
-                [label for m in mentions for label in (m.entity.label, *m.entity.alt_labels)],
-            )
-        ):
-            return "no_number", {}
-        if (
-            "share" in rules
-            and re.search(understand.CUES["share"], text.casefold())
-            and not any(re.search(r"%|procent", t) for t in top_texts)
-        ):
-            return "no_number", {}
+        to fill in, or ``("", {})`` when they may (:class:`vemgorvad.qa.abstain.Reasons`)."""
         threshold = self.abstainer.threshold if self.abstainer is not None else 1.0
-        if answerable < threshold:
-            if names := self.matcher.unknown_names(text, lang):
-                return "unknown_name", {"names": ", ".join(names)}
-            return "abstain", {}
-        return "", {}
-
-    def _in_passing(self, mentions: list[Mention], ranked: list[Scored]) -> dict[str, str]:
-        """An actor the question names that the documents state nothing about (no fact)
-        and none of the best passages names: where the documents do mention it."""
-        top = {s.passage_id for s in ranked[: settings.FIGURE_PASSAGES]}
-        for mention in mentions:
-            entity = mention.entity
-            if (
-                mention.how != "label"
-                or mention.weight < settings.NAMED_MIN_WEIGHT
-                or entity.kind != "actor"
-                or self.graph.facts_by_entity.get(entity.iri)
-            ):
-                continue
-            where = [
-                pid for pid, iris in self._passage_entities.items() if entity.iri in iris
-            ]
-            if where and not top & set(where):
-                shown = ", ".join(facts_view.source_name(self.passages[pid]) for pid in sorted(where)[:2])
-                return {"name": entity.label, "where": shown}
-        return {}
+        return self.reasons.why(
+            text, lang, [s.passage_id for s in ranked], mentions, answerable < threshold
+        )
 
     def _passage(self, scored: Scored) -> dict[str, Any]:
         passage = self.passages[scored.passage_id]

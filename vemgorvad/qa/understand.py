@@ -59,8 +59,17 @@ def named_laws(question: str) -> frozenset[str]:
     >>> sorted(named_laws("Vem beslutar om LVM-vård enligt brottsskadelagen?"))
     ['1988:870', '2014:322']
     """
-    text = re.sub(r"(?<=\w)-(?=\w)", " ", question)
-    return frozenset(law_key(ref.target) for ref in parse_citations(text) if ref.act)
+    return frozenset(key for _, _, key in law_spans(question))
+
+
+def law_spans(question: str) -> list[tuple[int, int, str]]:
+    """Where the question names laws: (start, end, :func:`law_key`) per reference.
+
+    >>> law_spans("Vad säger lagen om vård av missbrukare i vissa fall?")
+    [(10, 51, '1988:870')]
+    """
+    text = re.sub(r"(?<=\w)-(?=\w)", " ", question)  # the same length: spans hold
+    return [(ref.start, ref.end, law_key(ref.target)) for ref in parse_citations(text) if ref.act]
 
 
 def words(text: str) -> list[str]:
@@ -182,8 +191,12 @@ class EntityMatcher:
         entities: Iterable[Entity],
         corpus_texts: Sequence[str],
         english_texts: Sequence[str] = (),
+        held_laws: Iterable[str] = (),
     ) -> None:
         self.entities = list(entities)
+        self.held_laws = frozenset(held_laws)
+        """The laws whose text the corpus holds, by :func:`law_key` (a statute added to the
+        corpus is known by every name the citation parser knows, curated or not)."""
         self.english_vocabulary = frozenset(
             english_stem(w.casefold())
             for text in [*english_texts, *(e.label_en or "" for e in self.entities)]
@@ -266,21 +279,28 @@ class EntityMatcher:
         """Named laws in the question ("utlänningslagen") that the graph holds no facts about.
 
         A law the corpus only cites (an extracted node) counts as unknown: the documents
-        cannot say what it says. Generic words ("lagen", "konventionen") name no law.
+        cannot say what it says; a law whose text the corpus holds is known, curated or
+        not. Generic words ("lagen", "konventionen") name no law. A name the question
+        shares with another ("plan- och bygglagen") is said whole.
         """
         known = self._curated_tokens
+        held = [(start, end) for start, end, key in law_spans(question) if key in self.held_laws]
         out = []
-        for token in words(question):
+        for found in _WORD.finditer(question):
+            token = found.group()
             folded = token.casefold()
             match = re.search(CUES["law_word"], folded)
             if not match or match.start() < 4:
                 continue  # no law word, or a generic one ("lagen", "lagar")
+            if any(start <= found.start() < end for start, end in held):
+                continue
             if any(token_match(folded, k) >= 0.9 for k in known):
                 continue
             stem = folded[: match.start()] + folded[match.start() : match.start() + 3]
             if any(k.startswith(stem) for k in known):
                 continue  # "sexualbrottslagen" for "sexualbrottslagstiftningen"
-            out.append(token)
+            shared = re.search(r"(?:\w+-,?\s+)*\w+-\s+(?:och|eller)\s+$", question[: found.start()])
+            out.append(question[shared.start() if shared else found.start() : found.end()])
         return out
 
     def coverage(self, question: str, lang: str) -> float:
@@ -309,6 +329,9 @@ class EntityMatcher:
         if not match:
             return None
         source = match.group(1)
+        held = [(a, b) for a, b, key in law_spans(question) if key in self.held_laws]
+        if any(a < match.end(1) and match.start(1) < b for a, b in held):
+            return None  # "vad säger lagen om vård av missbrukare …": its text is here
         if any(re.search(rf"\b{re.escape(w)}\b", source) for w in CUES["source_words"]):
             return None
         named = [m for m in self.find(source) if not m.entity.extracted and m.weight >= 0.5]
@@ -322,18 +345,58 @@ class EntityMatcher:
         A name is a capitalised word that does not open the question ("Barnahus",
         "ECPAT"); it is known when the corpus, the graph's labels (Swedish or English) or,
         for an English question, the English statements use it, allowing for inflection.
+        Capitalised words joined by a connecting word make one name ("Prison and
+        Probation Service"), said whole when a word of it is unknown.
         """
-        tokens = words(question)
+        return [name for name, unknown in self._names(question) if unknown]
+
+    def unknown_name_words(self, question: str) -> int:
+        """How many words of the question's names no document or label holds (a signal
+        of the answerability model)."""
+        return sum(unknown for _, unknown in self._names(question))
+
+    def _names(self, question: str) -> list[tuple[str, int]]:
+        """The question's names (see :meth:`unknown_names`), each with how many of its
+        words are unknown."""
+        tokens = list(_WORD.finditer(question))
         stop = {w for lang_words in CUES["stopwords"].values() for w in lang_words}
-        unknown = []
-        for position, token in enumerate(tokens):
+
+        def is_name(position: int) -> bool:
+            token = tokens[position].group()
+            return (
+                position > 0
+                and len(token) >= 3
+                and token[0].isupper()
+                and token.casefold() not in stop
+            )
+
+        def unknown(token: str) -> bool:
             folded = token.casefold()
-            if position == 0 or len(token) < 3 or not token[0].isupper() or folded in stop:
+            return not (self.covered(token) or english_stem(folded) in self.english_vocabulary)
+
+        names: list[tuple[str, int]] = []
+        position = 0
+        while position < len(tokens):
+            if not is_name(position):
+                position += 1
                 continue
-            if self.covered(token) or english_stem(folded) in self.english_vocabulary:
-                continue
-            unknown.append(token)
-        return unknown
+            end = position
+            while True:  # "Zorblax Foundation", "Prison and Probation Service"
+                if end + 1 < len(tokens) and is_name(end + 1):
+                    end += 1
+                elif (
+                    end + 2 < len(tokens)
+                    and tokens[end + 1].group() in CUES["name_joiners"]
+                    and is_name(end + 2)
+                ):
+                    end += 2
+                else:
+                    break
+            run = [tokens[i].group() for i in range(position, end + 1) if is_name(i)]
+            text = question[tokens[position].start() : tokens[end].end()]
+            names.append((text, sum(unknown(token) for token in run)))
+            position = end + 1
+        return names
 
     def covered(self, token: str) -> bool:
         """Whether a question word, or an inflection of it, occurs in the corpus."""
