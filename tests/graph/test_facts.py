@@ -12,8 +12,8 @@ from rdflib.namespace import ORG, PROV, SKOS
 
 from vemgorvad import settings
 from vemgorvad.corpus.load import load_corpus
-from vemgorvad.corpus.model import normalize_space
 from vemgorvad.graph.build import build_graph
+from vemgorvad.text import normalize_space
 from vemgorvad.vocab import ACTOR, GROUP, LAW, VGV, slug
 
 SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "entities.md"

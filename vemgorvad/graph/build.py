@@ -32,7 +32,8 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from vemgorvad import settings
-from vemgorvad.corpus.model import Document, Passage, normalize_space
+from vemgorvad.corpus.model import Document, Passage
+from vemgorvad.text import fold
 from vemgorvad.vocab import LAGEN, PREFIXES, VGV, document_iri, passage_iri
 
 logger = logging.getLogger(__name__)
@@ -179,10 +180,6 @@ def _add_passage(graph: Graph, document_node: URIRef, passage: Passage) -> None:
 # --- facts -----------------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
-    return normalize_space(text).casefold()
-
-
 def _fact_classes(graph: Graph) -> set[Node]:
     return {c for c in graph.transitive_subjects(RDFS.subClassOf, VGV.Fact) if c is not None}
 
@@ -190,7 +187,7 @@ def _fact_classes(graph: Graph) -> set[Node]:
 def _resolve_quotes(graph: Graph, documents: Iterable[Document], origins: dict[Node, Path]) -> None:
     """Add ``prov:wasDerivedFrom`` from each fact to the one passage holding its quote."""
     index: dict[Node, list[tuple[str, Passage]]] = {
-        document_iri(document.id): [(_fold(p.text), p) for p in document.passages]
+        document_iri(document.id): [(fold(p.text), p) for p in document.passages]
         for document in documents
     }
     facts = {
@@ -216,7 +213,7 @@ def _resolve_quotes(graph: Graph, documents: Iterable[Document], origins: dict[N
             logger.warning("%s: %s: document %s is not in the corpus; fact left out", where, name, document_name)
             graph.remove((fact, None, None))
             continue
-        wanted = _fold(quote)
+        wanted = fold(quote)
         hits = [passage for text, passage in index[document] if wanted in text]
         if len(hits) == 1:
             graph.add((fact, PROV.wasDerivedFrom, passage_iri(hits[0].id)))

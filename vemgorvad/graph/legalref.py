@@ -54,6 +54,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from vemgorvad.text import fold_label
+
 logger = logging.getLogger(__name__)
 
 __all__ = [
@@ -154,11 +156,6 @@ def _data_rows(name: str) -> Iterator[list[str]]:
             yield line.rstrip("\n").split("\t")
 
 
-def _norm(name: str) -> str:
-    """Normalise a law name for lookup: case, whitespace and soft hyphens do not matter."""
-    return re.sub(r"\s+", " ", name.replace("\u00ad", "")).strip().lower()
-
-
 def _alternation(words: list[str]) -> str:
     """A regex alternation of literal words, longest first, spaces matching any whitespace."""
     unique = sorted(set(words), key=lambda w: (-len(w), w))
@@ -236,7 +233,7 @@ def _grammar() -> _Grammar:
         acts_by_id[ident] = act
         for name in filter(None, name_list.split("|")):
             for form in (name, name + "s") if not name.endswith("s") else (name,):
-                names[_norm(form)] = act
+                names[fold_label(form)] = act
             if " " in name.strip():
                 multiword.append(name.strip())
         for abbr in filter(None, abbr_list.split("|")):
@@ -251,7 +248,7 @@ def _grammar() -> _Grammar:
     ordinals = {row[0]: int(row[1]) for row in _data_rows("ordinals.tsv")}
     series = [row[0] for row in _data_rows("agency_series.tsv")]
     not_acts = frozenset(
-        _norm(line)
+        fold_label(line)
         for line in (DATA_DIR / "not_acts.txt").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     )
@@ -630,7 +627,7 @@ class LegalRefParser:
         whole = (tok.start, tok.end)
         if role in ("named", "multiword"):
             name = tok.group("name") or ""
-            key = _norm(name)
+            key = fold_label(name)
             sfs = _sfs_from(tok)
             if sfs is not None:
                 act = self._sfs_act(sfs)
@@ -673,7 +670,7 @@ class LegalRefParser:
             self._history.append(act)
             return _Designator(act, "explicit", tok.end, whole)
         if role == "anaphor":
-            which = _norm(tok.group("which") or "")
+            which = fold_label(tok.group("which") or "")
             earlier = self._earlier_act(first="förstnämnda" in which) or self.base
             link = whole if which.startswith("samma ") else None
             return _Designator(earlier, "context", tok.end, link, link_alone_only=True)
@@ -753,7 +750,7 @@ class LegalRefParser:
     def _standalone_heading(self, text: str, tok: _Token, refs: list[LegalRef]) -> None:
         rest = text[tok.end : tok.end + 60].split()
         first_word = re.sub(r"[^\wåäöÅÄÖ-]", "", rest[0]) if rest else ""
-        if first_word in self._g.abbreviations or _norm(first_word) in self._g.names:
+        if first_word in self._g.abbreviations or fold_label(first_word) in self._g.names:
             # "5 kap. 11 § Socialtjänstlagen" at the start of a line is a citation after all
             chapter = tok.group("h_chapter")
             section = tok.group("h_section_k", "h_section")
@@ -777,7 +774,7 @@ class LegalRefParser:
             self._heading_section = section.replace(" ", "")
 
     def _designator_for_word(self, word: str) -> _Act | None:
-        act = self._g.abbreviations.get(word) or self._g.names.get(_norm(word))
+        act = self._g.abbreviations.get(word) or self._g.names.get(fold_label(word))
         if act is not None:
             self._history.append(act)
         return act

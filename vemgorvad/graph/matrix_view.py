@@ -19,11 +19,11 @@ from vemgorvad.graph.views import (
     KIND_ORDER,
     _actor_node,
     _duty,
-    _fold,
     _is_actor,
     _kind_labels,
     _ref,
 )
+from vemgorvad.text import fold
 
 __all__ = ["law_matrix"]
 
@@ -37,8 +37,8 @@ def _kind_key(kg: KnowledgeGraph, actor_kind: str | None) -> str | None:
     if not actor_kind:
         return None
     for category in ACTOR_STYLES:
-        names = {_fold(category), *(_fold(v or "") for v in _kind_labels(kg, category).values())}
-        if _fold(actor_kind) in names:
+        names = {fold(category), *(fold(v or "") for v in _kind_labels(kg, category).values())}
+        if fold(actor_kind) in names:
             return category
     return actor_kind
 

@@ -41,8 +41,8 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
-from vemgorvad.corpus.model import normalize_space
 from vemgorvad.graph.legalref import LegalRef, LegalRefParser
+from vemgorvad.text import fold_label, normalize_space
 from vemgorvad.vocab import LAGEN, VGV
 
 logger = logging.getLogger(__name__)
@@ -93,16 +93,6 @@ _PARENTHESIS = re.compile(r"\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*")
 
 
 # --- labels ----------------------------------------------------------------------------
-
-
-def fold_label(text: str) -> str:
-    """A label as a lookup key: white space, case, soft hyphens and dashes do not matter.
-
-    >>> fold_label("Bryssel  II-förordningen")
-    'bryssel ii-förordningen'
-    """
-    text = text.replace("\u00ad", "").replace("–", "-").replace("—", "-")
-    return normalize_space(text).casefold()
 
 
 def strip_genitive(key: str) -> str:

@@ -36,6 +36,7 @@ from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 from rdflib.term import Node
 
 from vemgorvad.graph.query import Entity, Fact, KnowledgeGraph, relation_name
+from vemgorvad.text import fold
 from vemgorvad.vocab import VGV
 
 logger = logging.getLogger(__name__)
@@ -116,10 +117,6 @@ def passage_anchor(passage_id: str) -> str:
     return "p-" + _ANCHOR_UNSAFE.sub(lambda m: f"_{ord(m.group(0)):x}_", passage_id)
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _labels(kg: KnowledgeGraph, node: Node | str, predicate: URIRef = SKOS.prefLabel) -> dict:
     """``{"label": sv, "label_en": en}`` of a node (rdfs:label when it has no prefLabel)."""
     node = URIRef(str(node))
@@ -180,13 +177,13 @@ def resolve(kg: KnowledgeGraph, name: str | None, kind: str | None = None) -> st
     kinds = {kind, "provision"} if kind == "law" else ({kind} if kind else None)
     if name in kg.entities and (kinds is None or kg.entities[name].kind in kinds):
         return name
-    key = _fold(name)
+    key = fold(name)
     found: list[Entity] = []
     for entity in kg.entities.values():
         if kinds is not None and entity.kind not in kinds:
             continue
         names = (entity.label, entity.label_en or "", entity.citation or "", *entity.alt_labels)
-        if any(_fold(n) == key for n in names if n):
+        if any(fold(n) == key for n in names if n):
             found.append(entity)
     if not found:
         return None
@@ -374,7 +371,7 @@ def _in_document(kg: KnowledgeGraph, document: str) -> tuple[set[str], set[str]]
 
 def _document_id(kg: KnowledgeGraph, document: str) -> str | None:
     for doc in documents(kg):
-        if document in (doc["id"], doc["iri"]) or _fold(document) == _fold(doc["title"]):
+        if document in (doc["id"], doc["iri"]) or fold(document) == fold(doc["title"]):
             return str(doc["id"])
     return None
 
@@ -672,8 +669,8 @@ def responsibility_matrix(
             (
                 category
                 for category in ACTOR_STYLES
-                if _fold(actor_kind)
-                in {_fold(category), *(_fold(v or "") for v in _kind_labels(kg, category).values())}
+                if fold(actor_kind)
+                in {fold(category), *(fold(v or "") for v in _kind_labels(kg, category).values())}
             ),
             actor_kind,
         )
