@@ -275,7 +275,7 @@ def test_answers_from_the_endpoint_are_the_same(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    from vemgorvad.graph.query import KnowledgeGraph
+    from vemgorvad.graph.model import KnowledgeGraph
     from vemgorvad.qa.answer import Engine
 
     path, _ = endpoint_build

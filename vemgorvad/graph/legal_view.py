@@ -21,7 +21,7 @@ from typing import Any
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDFS
 
-from vemgorvad.graph.query import Entity, KnowledgeGraph
+from vemgorvad.graph.model import Entity, KnowledgeGraph
 from vemgorvad.graph.views import (
     ORIGIN_CURATED,
     ORIGIN_EXTRACTED,

@@ -13,7 +13,7 @@ from typing import Any
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
-from vemgorvad.graph.query import KnowledgeGraph
+from vemgorvad.graph.model import KnowledgeGraph
 from vemgorvad.graph.views import (
     ACTOR_STYLES,
     KIND_ORDER,

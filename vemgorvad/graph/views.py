@@ -35,7 +35,7 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 from rdflib.term import Node
 
-from vemgorvad.graph.query import Entity, Fact, KnowledgeGraph, relation_name
+from vemgorvad.graph.model import Entity, Fact, KnowledgeGraph, relation_name
 from vemgorvad.text import fold
 from vemgorvad.vocab import VGV
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from vemgorvad import settings
 from vemgorvad.corpus.model import Passage
-from vemgorvad.graph.query import Fact, KnowledgeGraph
+from vemgorvad.graph.model import Fact, KnowledgeGraph
 from vemgorvad.text import normalize_space
 
 TEXTS: dict[str, dict[str, str]] = {

@@ -21,7 +21,7 @@ from pathlib import Path
 import simplemma
 from rapidfuzz.distance import Levenshtein
 
-from vemgorvad.graph.query import Entity
+from vemgorvad.graph.model import Entity
 
 CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
 

@@ -17,7 +17,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from vemgorvad.graph.query import KnowledgeGraph
+from vemgorvad.graph.model import KnowledgeGraph
 from vemgorvad.graph.views import ACTOR_STYLES, OTHER_STYLE, passage_anchor
 from vemgorvad.ui.views.html import e
 from vemgorvad.ui.views.i18n import pick, t
