@@ -11,7 +11,7 @@ hand work: :func:`link_mentions` reads each passage and adds
   ("Brottsoffermyndigheten", "Inspektionen för vård och omsorg", "Länsstyrelsen i
   Uppsala län", "Statens institutionsstyrelse");
 * ``<passage> vgv:cites <regulation>`` for every legal reference
-  (:mod:`vemgorvad.graph.legalref`, a statute's own SFS number as base): the provision
+  (:mod:`vemgorvad.legal`, a statute's own SFS number as base): the provision
   when the text names chapter and section and the graph has that provision, else the act;
 
 each with a qualified ``vgv:Mention`` node (``vgv:passage``, ``vgv:entity``,
@@ -50,8 +50,8 @@ from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 from rdflib.term import Node
 
 from vemgorvad.corpus.model import Document, Passage
-from vemgorvad.graph.legalref import LegalRef, LegalRefParser
 from vemgorvad.graph.refs import ReferenceResolver, fold_label, strip_genitive
+from vemgorvad.legal import LegalRef, LegalRefParser
 from vemgorvad.vocab import ACTOR, ID, VGV, document_iri, passage_iri, slug
 
 logger = logging.getLogger(__name__)

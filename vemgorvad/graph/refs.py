@@ -1,7 +1,7 @@
 """The reference checker: what the legal references of a text point to, and what has aged.
 
 A policy writer pastes a text (or gives a file); every legal reference in it is read with
-:mod:`vemgorvad.graph.legalref`, resolved against the knowledge graph and checked:
+:mod:`vemgorvad.legal`, resolved against the knowledge graph and checked:
 
 * is the act known (a curated node, or a statute whose text the corpus holds)? A
   reference to an act the graph does not know, or knows only from automatic
@@ -41,7 +41,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
-from vemgorvad.graph.legalref import LegalRef, LegalRefParser
+from vemgorvad.legal import LegalRef, LegalRefParser
 from vemgorvad.text import fold_label, normalize_space
 from vemgorvad.vocab import LAGEN, VGV
 
@@ -218,7 +218,7 @@ class ReferenceResolver:
         """The graph node a reference names.
 
         Args:
-            ref: a reference from :mod:`vemgorvad.graph.legalref`.
+            ref: a reference from :mod:`vemgorvad.legal`.
             text: the text it was read from, to try longer names ("den nya …").
         """
         act = URIRef(ref.act.split("#", 1)[0])

@@ -1,6 +1,6 @@
 """Find Swedish legal citations in text and give each a citable IRI.
 
-The grammar is data, not code: ``legalref_data/grammar.txt`` holds the token regexes and
+The grammar is data, not code: ``data/grammar.txt`` holds the token regexes and
 their scanning order, ``acts.tsv`` the law names and abbreviations, ``iris.tsv`` the IRI
 templates, ``levels.tsv`` the levels of a provision (kapitel, paragraf, stycke, punkt ...),
 ``ordinals.tsv``, ``agency_series.tsv`` and ``not_acts.txt`` the word lists. This module
@@ -65,7 +65,7 @@ __all__ = [
     "parse",
 ]
 
-DATA_DIR = Path(__file__).with_name("legalref_data")
+DATA_DIR = Path(__file__).with_name("data")
 
 #: Values of :attr:`LegalRef.kind`. A reference to part of a document has the document's kind
 #: plus ``_provision``; the whole document has the bare kind.
