@@ -33,6 +33,7 @@ from rdflib.term import Node
 
 from vemgorvad import settings
 from vemgorvad.corpus.model import Document, Passage
+from vemgorvad.legal import provision_fragment
 from vemgorvad.text import fold
 from vemgorvad.vocab import LAGEN, PREFIXES, VGV, document_iri, passage_iri
 
@@ -286,7 +287,8 @@ def _add_statute(graph: Graph, document: Document) -> None:
         chapter = (match["chapter"] or "").replace(" ", "")
         section = match["section"].replace(" ", "")
         reference = passage.id.removeprefix(f"SFS {sfs} ")
-        provision = URIRef(f"{act}#{'K' + chapter if chapter else ''}P{section}")
+        fragment = provision_fragment({"chapter": chapter or None, "section": section})
+        provision = URIRef(f"{act}#{fragment}")
         label = Literal(f"{reference} {name}", lang="sv")
         curated = any((provision, RDF.type, c) in graph for c in (VGV.Regulation, VGV.Provision))
         if not curated:

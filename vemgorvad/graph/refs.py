@@ -41,7 +41,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
-from vemgorvad.legal import LegalRef, LegalRefParser
+from vemgorvad.legal import LegalRef, LegalRefParser, provision_fragment
 from vemgorvad.text import fold_label, normalize_space
 from vemgorvad.vocab import LAGEN, VGV
 
@@ -237,8 +237,8 @@ class ReferenceResolver:
             act = named
         provision = None
         if ref.section and str(act).startswith(str(LAGEN)) and "#" not in str(act):
-            chapter = f"K{ref.chapter}" if ref.chapter else ""
-            provision = URIRef(f"{act}#{chapter}P{ref.section}")
+            fragment = provision_fragment({"chapter": ref.chapter or None, "section": ref.section})
+            provision = URIRef(f"{act}#{fragment}")
         node = None
         if provision is not None and provision in self.regulations:
             node = provision

@@ -6,6 +6,7 @@ It reads text and needs no graph: :func:`parse` and :class:`LegalRefParser` give
 :mod:`vemgorvad.graph.resolve`.
 """
 
+from vemgorvad.legal.citation import provision_fragment
 from vemgorvad.legal.parser import KINDS, LegalRef, LegalRefParser, parse
 
-__all__ = ["KINDS", "LegalRef", "LegalRefParser", "parse"]
+__all__ = ["KINDS", "LegalRef", "LegalRefParser", "parse", "provision_fragment"]
