@@ -50,8 +50,9 @@ from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 from rdflib.term import Node
 
 from vemgorvad.corpus.model import Document, Passage
-from vemgorvad.graph.refs import ReferenceResolver, fold_label, strip_genitive
+from vemgorvad.graph.resolve import ReferenceResolver, strip_genitive
 from vemgorvad.legal import LegalRef, LegalRefParser
+from vemgorvad.text import fold_label
 from vemgorvad.vocab import ACTOR, ID, VGV, document_iri, passage_iri, slug
 
 logger = logging.getLogger(__name__)

@@ -37,7 +37,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, NamespaceManager
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -503,55 +503,13 @@ def run_query(
     return result
 
 
-# --- showing -------------------------------------------------------------------------
+# --- JSON-LD ---------------------------------------------------------------------------
 
 
 def _context(graph: Graph) -> dict[str, str]:
+    """The prefixes of the project a graph result uses: its JSON-LD context."""
     used = {str(p) for p in graph.predicates()} | {str(t) for t in graph.subjects()}
     used |= {str(o) for o in graph.objects() if isinstance(o, URIRef)}
     return {
         prefix: iri for prefix, iri in NAMESPACES.items() if any(u.startswith(iri) for u in used)
     }
-
-
-def _namespace_manager() -> NamespaceManager:
-    manager = NamespaceManager(Graph(bind_namespaces="none"), bind_namespaces="none")
-    for prefix, iri in NAMESPACES.items():
-        manager.bind(prefix, iri)
-    return manager
-
-
-def _cell(term: Node | None, manager: NamespaceManager, width: int) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        text = term.n3(manager)
-        text = text[1:-1] if text.startswith("<") else text
-    elif isinstance(term, Literal):
-        text = str(term) + (f"@{term.language}" if term.language else "")
-    else:
-        text = term.n3()
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def format_table(result: QueryResult, width: int = 80) -> str:
-    """A result as plain text: a table for SELECT, true/false for ASK, Turtle for graphs.
-
-    IRIs are shortened with the project's prefixes; cells longer than ``width`` are cut.
-    """
-    if result.form == "ASK":
-        return ("true" if result.boolean else "false") + "\n"
-    if result.form != "SELECT":
-        turtle: str = result.graph().serialize(format="turtle")
-        return turtle
-    manager = _namespace_manager()
-    header = [f"?{name}" for name in result.variables]
-    cells = [[_cell(value, manager, width) for value in row] for row in result.rows]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
-    return "\n".join(lines) + "\n"

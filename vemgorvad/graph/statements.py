@@ -39,7 +39,7 @@ from rdflib.term import Node
 
 from vemgorvad.corpus.model import Document, Passage
 from vemgorvad.graph.extract import DOCUMENT_SUBJECTS, ActorMatcher
-from vemgorvad.graph.refs import fold_label, strip_genitive
+from vemgorvad.graph.resolve import strip_genitive
 from vemgorvad.graph.statement_model import (
     Mention,
     Statement,
@@ -50,6 +50,7 @@ from vemgorvad.graph.statement_model import (
 )
 from vemgorvad.graph.statements_rdf import write_statements
 from vemgorvad.graph.statements_rules import SentenceReader
+from vemgorvad.text import fold_label
 from vemgorvad.vocab import LAGEN, VGV, document_iri, passage_iri
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@
 * **Källa** — every document, section by section, every passage anchored.
 
 Nothing is computed here that a CLI user would miss: the data come from
-:mod:`vemgorvad.graph.views`, :mod:`vemgorvad.graph.refs` and the engine; the modules in
+:mod:`vemgorvad.graph.views`, :mod:`vemgorvad.graph.checker` and the engine; the modules in
 :mod:`vemgorvad.ui.views` render them, escaping every text that comes from a question, a
 document or an uploaded file.
 

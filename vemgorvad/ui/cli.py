@@ -192,8 +192,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_refs(args: argparse.Namespace) -> int:
     from vemgorvad.corpus.load import DocumentError
-    from vemgorvad.graph.refs import check_file, format_table
     from vemgorvad.pipeline import current_build, load_graph
+    from vemgorvad.ui.terminal import references_table
+    from vemgorvad.ui.viewmodels.references import check_file
 
     path = current_build()
     if path is None:
@@ -211,7 +212,7 @@ def cmd_refs(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(results)
     else:
-        sys.stdout.write(format_table(results))
+        sys.stdout.write(references_table(results))
     return 0
 
 
@@ -251,9 +252,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
-    from vemgorvad.graph.sparql import QueryError, check_query, format_table, run_query
+    from vemgorvad.graph.sparql import QueryError, check_query, run_query
     from vemgorvad.graph.store_factory import create_store
     from vemgorvad.pipeline import current_build
+    from vemgorvad.ui.terminal import query_table
 
     text = sys.stdin.read() if args.query == "-" else args.query
     if args.limit < 0 or args.timeout < 0:
@@ -270,7 +272,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(result.to_json())
         else:
-            sys.stdout.write(format_table(result))
+            sys.stdout.write(query_table(result))
         sys.stdout.flush()
     except BrokenPipeError:  # `vemgorvad sparql … | head`: the reader had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
