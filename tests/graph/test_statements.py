@@ -26,7 +26,7 @@ from vemgorvad.graph.build import build_graph, validate
 from vemgorvad.graph.extract import link_mentions
 from vemgorvad.graph.model import KnowledgeGraph
 from vemgorvad.graph.statements import Statement, StatementReport, extract_statements
-from vemgorvad.graph.views import responsibility_matrix
+from vemgorvad.ui.viewmodels.matrix import responsibility_matrix
 from vemgorvad.vocab import VGV, passage_iri
 
 HERE = Path(__file__).parent

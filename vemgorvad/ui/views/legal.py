@@ -1,7 +1,7 @@
 """The Lagrum (Legal references) view: the legal table, the timeline and the checker.
 
-The data come from :func:`vemgorvad.graph.legal_view.legal_table`,
-:func:`vemgorvad.graph.legal_view.timeline` and :class:`vemgorvad.graph.checker.ReferenceChecker`
+The data come from :func:`vemgorvad.ui.viewmodels.legal.legal_table`,
+:func:`vemgorvad.ui.viewmodels.legal.timeline` and :class:`vemgorvad.graph.checker.ReferenceChecker`
 (its messages worded by :mod:`vemgorvad.ui.viewmodels.references`); this module only
 renders them.
 """
