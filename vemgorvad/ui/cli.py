@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from vemgorvad.ui.options import add_store_arguments
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -329,15 +331,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from vemgorvad.graph.store import add_store_arguments
-
+    """The ``vemgorvad`` parser: one sub-command per function below, each with its options."""
     main_parser = argparse.ArgumentParser(
         prog="vemgorvad",
         description="Vem gör vad: who does what, under which law, for whom — with sources.",
     )
     main_parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (
+        _build_parser,
+        _ask_parser,
+        _eval_parser,
+        _search_parser,
+        _refs_parser,
+        _export_parser,
+        _sparql_parser,
+        _passwd_parser,
+        _serve_parser,
+    ):
+        add(sub)
+    return main_parser
 
+
+def _build_parser(sub: Any) -> None:
+    """``vemgorvad build``."""
     p = sub.add_parser("build", help="build graph and index from the corpus (only what changed)")
     p.add_argument("--corpus", help="corpus folder (default: corpus/ or $VEMGORVAD_CORPUS)")
     p.add_argument("--strict", action="store_true", help="stop at the first unreadable document")
@@ -346,18 +363,27 @@ def parser() -> argparse.ArgumentParser:
     add_store_arguments(p)
     p.set_defaults(func=cmd_build)
 
+
+def _ask_parser(sub: Any) -> None:
+    """``vemgorvad ask``."""
     p = sub.add_parser("ask", help="answer a question, with facts, paths and cited passages")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the answer contract's JSON")
     add_store_arguments(p)
     p.set_defaults(func=cmd_ask)
 
+
+def _eval_parser(sub: Any) -> None:
+    """``vemgorvad eval``."""
     p = sub.add_parser("eval", help="answer a question file and report the metrics")
     p.add_argument("file", help="JSON Lines, one question object per line")
     p.add_argument("--json", action="store_true", help="print results and metrics as JSON")
     add_store_arguments(p)
     p.set_defaults(func=cmd_eval)
 
+
+def _search_parser(sub: Any) -> None:
+    """``vemgorvad search``."""
     p = sub.add_parser("search", help="ranked passages for a query (no graph)")
     p.add_argument("query", nargs="?")
     p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
@@ -368,12 +394,18 @@ def parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_search)
 
+
+def _refs_parser(sub: Any) -> None:
+    """``vemgorvad refs``."""
     p = sub.add_parser("refs", help="check the legal references of a text against the graph")
     p.add_argument("file", help="a .txt, .md, .docx or .pdf file")
     p.add_argument("--json", action="store_true", help="print the checked references as JSON")
     p.add_argument("--base", help="SFS number relative references belong to, e.g. 2001:453")
     p.set_defaults(func=cmd_refs)
 
+
+def _export_parser(sub: Any) -> None:
+    """``vemgorvad export``."""
     p = sub.add_parser("export", help="write the graph as Turtle, JSON-LD, GraphML or CSV")
     p.add_argument(
         "--format",
@@ -388,6 +420,9 @@ def parser() -> argparse.ArgumentParser:
     add_store_arguments(p)
     p.set_defaults(func=cmd_export)
 
+
+def _sparql_parser(sub: Any) -> None:
+    """``vemgorvad sparql``."""
     p = sub.add_parser(
         "sparql", help="run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)"
     )
@@ -405,6 +440,9 @@ def parser() -> argparse.ArgumentParser:
     add_store_arguments(p)
     p.set_defaults(func=cmd_sparql)
 
+
+def _passwd_parser(sub: Any) -> None:
+    """``vemgorvad passwd``."""
     p = sub.add_parser(
         "passwd", help="add a user to a users file for `serve --auth`, or change a password"
     )
@@ -412,6 +450,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("user")
     p.set_defaults(func=cmd_passwd)
 
+
+def _serve_parser(sub: Any) -> None:
+    """``vemgorvad serve``."""
     p = sub.add_parser("serve", help="serve the Gradio app (default http://127.0.0.1:7860)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
@@ -420,7 +461,6 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-build", action="store_true", help="serve the current build as it is")
     add_store_arguments(p)
     p.set_defaults(func=cmd_serve)
-    return main_parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -429,7 +469,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    from vemgorvad.graph.store import StoreError, configure_store_from_args
+    from vemgorvad.graph.store import StoreError
+    from vemgorvad.ui.options import configure_store_from_args
 
     try:
         configure_store_from_args(args)  # --store/--endpoint → VEMGORVAD_STORE/… for every floor
