@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from vemgorvad.graph.sparql import NAMESPACES, QueryResult
+from vemgorvad.graph.sparql_results import NAMESPACES, QueryResult
 from vemgorvad.text import normalize_space
 
 __all__ = ["query_table", "references_table"]
