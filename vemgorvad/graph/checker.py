@@ -30,11 +30,13 @@ faces word it in their language from their locale files.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from rdflib import RDF, Graph, Literal, URIRef
@@ -68,10 +70,12 @@ values its message carries. ``dates`` is a list of :meth:`ReferenceChecker.known
 MAX_CITED_IN = 10
 """How many citing passages a reference lists (``cited_in``)."""
 
+_WORDS = json.loads((Path(__file__).parent / "data" / "checker_words.json").read_text("utf-8"))
+
 DATE_CUES = re.compile(
-    r"\b(?:infördes|införts|infört|införd|trädde\s+i\s+kraft|träder\s+i\s+kraft|"
-    r"trätt\s+i\s+kraft|i\s+kraft|gäller\s+sedan|gällt\s+sedan|gäller\s+från|"
-    r"gäller\s+som\s+lag|från\s+och\s+med|blev\s+lag|började\s+gälla|antogs|beslutades)\b",
+    r"\b(?:"
+    + "|".join(r"\s+".join(map(re.escape, cue.split())) for cue in _WORDS["date_cues"])
+    + r")\b",
     re.IGNORECASE,
 )
 """Words that make a year in the same sentence a claim about when a regulation began."""
@@ -89,9 +93,10 @@ _STATUTE_PASSAGE = re.compile(
 
 _SECTION_LABEL = re.compile(r"\d+(?: \w)? (?:kap\. \d+(?: \w)? )?§")
 _LAW_NOUN = re.compile(
-    r"\w*(?:lag|lagen|balk|balken|förordning|förordningen|konvention|konventionen|kungörelse)\b",
-    re.IGNORECASE,
+    r"\w*(?:" + "|".join(map(re.escape, _WORDS["law_nouns"])) + r")\b", re.IGNORECASE
 )
+"""A label whose first word ends in a law's noun ("Socialtjänstlag (2025:400)"): lower case in a
+sentence."""
 
 
 def _literal_in(
