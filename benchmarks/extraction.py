@@ -40,8 +40,9 @@ from vemgorvad import settings  # noqa: E402
 from vemgorvad.corpus.load import load_corpus  # noqa: E402
 from vemgorvad.corpus.model import Document  # noqa: E402
 from vemgorvad.corpus.sentences import sentence_spans  # noqa: E402
+from vemgorvad.graph.actor_names import DOCUMENT_SUBJECTS, ActorMatcher  # noqa: E402
 from vemgorvad.graph.build import build_graph  # noqa: E402
-from vemgorvad.graph.extract import DOCUMENT_SUBJECTS, ActorMatcher, link_mentions  # noqa: E402
+from vemgorvad.graph.extract import link_mentions  # noqa: E402
 from vemgorvad.graph.statements import Statement, StatementReport, extract_statements  # noqa: E402
 from vemgorvad.vocab import VGV, document_iri  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Score vemgorvad.graph.legalref on ferenda's (lagen.nu's) legal-citation test cases.
+"""Score vemgorvad.legal on ferenda's (lagen.nu's) legal-citation test cases.
 
 The cases are ../shared/peer-tests/ferenda-legalref/legalref-cases.jsonl beside the repository
 (read its README.md). They come from ferenda, BSD 2-Clause licence, copyright (c) 2012-2013
@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vemgorvad.graph.legalref import LegalRefParser
+from vemgorvad.legal import LegalRefParser
 
 CASES = (
     Path(__file__).resolve().parents[1]

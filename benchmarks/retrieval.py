@@ -21,7 +21,6 @@ import argparse
 import json
 import logging
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -46,12 +45,9 @@ from vemgorvad.index.embed import Embedder, load_embedder  # noqa: E402
 from vemgorvad.index.fusion import reciprocal_rank_fusion  # noqa: E402
 from vemgorvad.index.lexical import LexicalIndex  # noqa: E402
 from vemgorvad.index.search import Hit, PassageIndex, passage_text  # noqa: E402
+from vemgorvad.text import fold  # noqa: E402
 
 Ranker = Callable[[str], list[str]]
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 def load_questions(path: Path = DEV) -> list[dict]:
@@ -62,10 +58,10 @@ def load_questions(path: Path = DEV) -> list[dict]:
 
 def gold_passages(questions: Sequence[dict], passages: Sequence[Passage]) -> dict[str, set[str]]:
     """Question id → ids of passages holding one of its gold strings (questions without any left out)."""
-    folded = [(p.id, _fold(p.text)) for p in passages]
+    folded = [(p.id, fold(p.text)) for p in passages]
     gold: dict[str, set[str]] = {}
     for question in questions:
-        wanted = [_fold(s) for s in question.get("gold_passage") or []]
+        wanted = [fold(s) for s in question.get("gold_passage") or []]
         found = {pid for pid, text in folded if any(w in text for w in wanted)}
         if found:
             gold[question["id"]] = found

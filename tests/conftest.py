@@ -19,6 +19,21 @@ def embedder():
 
 
 @pytest.fixture(scope="session")
+def corpus_graph():
+    """The graph of the real corpus (curated data, statutes, the extractor's mentions and
+    citations), built once without the index."""
+    from vemgorvad import settings
+    from vemgorvad.corpus.load import load_corpus
+    from vemgorvad.graph.build import build_graph
+    from vemgorvad.graph.extract import link_mentions
+
+    documents = load_corpus(settings.ROOT / "corpus").documents
+    graph = build_graph(documents)
+    link_mentions(graph, documents)
+    return graph
+
+
+@pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """A build of the real corpus (memo + statutes) in a temporary build folder.
 

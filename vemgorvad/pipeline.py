@@ -69,8 +69,8 @@ def _hash_files(paths: list[Path], root: Path) -> dict[str, str]:
 def _builder_sources() -> list[Path]:
     """The code and data that turn documents into a build: a change to them rebuilds."""
     package = Path(__file__).parent
-    sources = [Path(__file__)]
-    for floor in ("corpus", "graph", "index"):
+    sources = [Path(__file__), package / "text.py"]
+    for floor in ("corpus", "legal", "graph", "index"):
         sources += sorted(
             p for p in (package / floor).rglob("*") if p.suffix in (".py", ".tsv", ".txt", ".json")
         )

@@ -3,12 +3,13 @@ SHACL validation, and the errors a curator sees for a broken facts file."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import rdflib
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
 
 from vemgorvad import settings
 from vemgorvad.corpus.load import load_corpus
@@ -54,14 +55,108 @@ def test_the_built_graph_conforms_to_the_shapes(graph: Graph) -> None:
     assert conforms, report
 
 
+def _curated() -> Graph:
+    """The ontology and the curated Turtle, read by rdflib alone (not by the builder)."""
+    curated = Graph()
+    curated.parse(settings.ONTOLOGY)
+    for path in facts_files():
+        curated.parse(path)
+    return curated
+
+
+def _typed(graph: Graph, node_class: URIRef, ontology: Graph) -> set:
+    """The nodes of a class or of any of its subclasses (by the ontology)."""
+    classes = set(ontology.transitive_subjects(RDFS.subClassOf, node_class))
+    return {node for cls in classes for node in graph.subjects(RDF.type, cls)}
+
+
+def _statute_nodes(documents: list[Document]) -> tuple[set[URIRef], set[URIRef]]:
+    """The acts and the § of the statutes in the corpus, from their passage ids alone."""
+    section = re.compile(r"^SFS (\S+) (?:(\d+(?: ?[a-z])?) kap\. )?(\d+(?: ?[a-z])?) §$")
+    acts, provisions = set(), set()
+    for document in documents:
+        if document.kind != "statute":
+            continue
+        act = f"https://lagen.nu/{document.sfs}"
+        acts.add(URIRef(act))
+        for passage in document.passages:
+            match = section.match(passage.id)
+            if match:
+                chapter, number = (match[2] or "").replace(" ", ""), match[3].replace(" ", "")
+                provisions.add(URIRef(f"{act}#{'K' + chapter if chapter else ''}P{number}"))
+    return acts, provisions
+
+
 def test_counts(graph: Graph, documents: list[Document]) -> None:
-    assert _count(graph, VGV.Actor) >= 35
-    assert _count(graph, VGV.Regulation) >= 20
-    assert _count(graph, VGV.TargetGroup) >= 15
-    assert _count(graph, VGV.Duty) + _count(graph, VGV.Relationship) >= 60
-    assert _count(graph, VGV.RegulationEvent) >= 8
+    """Every node the build makes is one the curated Turtle or the corpus gives, no more,
+    no fewer: counted from the Turtle files and the documents, not from the builder."""
+    curated = _curated()
+    for node_class in (
+        VGV.Actor,
+        VGV.TargetGroup,
+        VGV.Duty,
+        VGV.Relationship,
+        VGV.RegulationEvent,
+        VGV.Assessment,
+    ):
+        assert _typed(graph, node_class, curated) == _typed(curated, node_class, curated)
+    acts, provisions = _statute_nodes(documents)
+    assert len(acts) == 6 and len(provisions) > 300
+    assert (
+        _typed(graph, VGV.Provision, curated)
+        == _typed(curated, VGV.Provision, curated) | provisions
+    )
+    regulations = _typed(curated, VGV.Regulation, curated) | acts | provisions
+    assert _typed(graph, VGV.Regulation, curated) == regulations
     assert _count(graph, VGV.Passage) == sum(len(d.passages) for d in documents)
     assert _count(graph, VGV.Document) == len(documents)
+
+
+def test_the_readme_graph_table_holds(built: Path) -> None:
+    """The README's "What the graph holds" table, row by row, on the build of the corpus."""
+    built_graph = Graph()
+    built_graph.parse(built / "graph.nt", format="nt")
+    ontology = _curated()
+
+    def nodes(node_class: URIRef) -> tuple[int, int]:
+        found = _typed(built_graph, node_class, ontology)
+        generated = {n for n in found if (n, PROV.wasGeneratedBy, None) in built_graph}
+        return len(found), len(generated)
+
+    regulations = _typed(built_graph, VGV.Regulation, ontology)
+    provisions = _typed(built_graph, VGV.Provision, ontology)
+    whole = regulations - provisions
+    measured = {
+        "Actors": nodes(VGV.Actor),
+        "Regulations": (
+            len(whole),
+            sum((n, PROV.wasGeneratedBy, None) in built_graph for n in whole),
+        ),
+        "Provisions": nodes(VGV.Provision),
+        "Target groups": nodes(VGV.TargetGroup),
+        "Duties": nodes(VGV.Duty),
+        "Relationships": nodes(VGV.Relationship),
+        "Dated legal events": nodes(VGV.RegulationEvent),
+        "Assessments": nodes(VGV.Assessment),
+    }
+    readme = (settings.ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## What the graph holds", 1)[1].split("\n\n|", 1)[1].split("\n\n")[0]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        rows[cells[0]] = cells[1:]
+    claimed = {}
+    for name in measured:
+        row = next(cells for label, cells in rows.items() if label.startswith(name))
+        claimed[name] = (int(row[0].replace(",", "")), int(row[1].replace(",", "")))
+    assert claimed == measured
+    documents_row = next(cells for label, cells in rows.items() if label.startswith("Documents"))
+    passages = _count(built_graph, VGV.Passage)
+    assert documents_row[0] == f"{_count(built_graph, VGV.Document)} / {passages}"
+    mentions_row = next(cells for label, cells in rows.items() if label.startswith("Mentions"))
+    mentions = len(_typed(built_graph, VGV.Mention, ontology))
+    citations = len(_typed(built_graph, VGV.LegalReference, ontology))
+    assert mentions_row[0] == f"{mentions} / {citations}"
 
 
 def test_documents_and_passages(graph: Graph, documents: list[Document]) -> None:
@@ -70,7 +165,8 @@ def test_documents_and_passages(graph: Graph, documents: list[Document]) -> None
     assert (node, RDF.type, VGV.Document) in graph
     assert (node, DCTERMS.identifier, Literal(MEMO)) in graph
     assert (node, DCTERMS.date, Literal("2022-05-17", datatype=rdflib.XSD.date)) in graph
-    assert graph.value(node, DCTERMS.publisher) is not None
+    assert graph.value(node, DCTERMS.publisher) == Literal(memo.issuer)
+    assert memo.issuer == "Uppsala kommun, Socialförvaltningen"  # from the memo's .meta.json
     first = memo.passages[0]
     passage = passage_iri(first.id)
     assert (passage, VGV.passageId, Literal(first.id)) in graph

@@ -21,7 +21,7 @@ from vemgorvad.corpus.load import load_corpus
 from vemgorvad.corpus.model import Document
 from vemgorvad.graph.build import build_graph, facts_files, validate
 from vemgorvad.graph.extract import ExtractionReport, link_mentions
-from vemgorvad.graph.legalref import parse
+from vemgorvad.legal import parse
 from vemgorvad.vocab import ACTOR, LAGEN, LAW, VGV, document_iri, passage_iri
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"

@@ -12,8 +12,8 @@ from rdflib.namespace import ORG, PROV, SKOS
 
 from vemgorvad import settings
 from vemgorvad.corpus.load import load_corpus
-from vemgorvad.corpus.model import normalize_space
 from vemgorvad.graph.build import build_graph
+from vemgorvad.text import normalize_space
 from vemgorvad.vocab import ACTOR, GROUP, LAW, VGV, slug
 
 SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "entities.md"
@@ -114,9 +114,11 @@ def test_spec_entity_is_a_node_with_its_labels(
 def test_actors_are_described(graph: Graph) -> None:
     actors = set(graph.subjects(RDF.type, VGV.Actor))
     assert len(actors) >= 35
+    kinds = set(graph.subjects(SKOS.inScheme, VGV.ActorKinds))
+    assert len(kinds) == 7
     for actor in actors:
         assert _swedish(graph, actor), actor
-        assert graph.value(actor, VGV.actorKind) is not None, actor
+        assert graph.value(actor, VGV.actorKind) in kinds, actor
         assert _swedish(graph, actor, SKOS.definition), actor
         assert any(label.language == "en" for label in graph.objects(actor, SKOS.prefLabel))
 
@@ -277,4 +279,5 @@ def test_socialtjanstlagen_is_replaced_by_the_new_act(graph: Graph) -> None:
     new_act = URIRef("https://lagen.nu/2025:400")
     assert (SOL, URIRef("http://purl.org/dc/terms/isReplacedBy"), new_act) in graph
     assert str(graph.value(new_act, VGV.inForce)) == "2025-07-01"
-    assert graph.value(new_act, URIRef("http://purl.org/dc/terms/source")) is not None
+    source = str(graph.value(new_act, URIRef("http://purl.org/dc/terms/source")))
+    assert "2025:400" in source and "1 juli 2025" in source  # where the curated date comes from

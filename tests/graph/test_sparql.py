@@ -20,10 +20,10 @@ from vemgorvad.graph.sparql import (
     QuerySyntaxError,
     QueryTimeout,
     check_query,
-    format_table,
     run_query,
 )
 from vemgorvad.pipeline import load_graph
+from vemgorvad.ui.terminal import query_table
 
 NEXUS = URIRef("https://w3id.org/vemgorvad/id/actor/nexus")
 
@@ -76,7 +76,7 @@ def test_ask_construct_and_describe(graph: Graph) -> None:
     ) in built.triples
     described = run_query(graph, "DESCRIBE actor:nexus")
     assert any(s == NEXUS for s, _, _ in described.triples)
-    assert "actor:nexus" in format_table(described)
+    assert "actor:nexus" in query_table(described)
 
 
 def test_the_limit_cuts_rows_and_triples(graph: Graph) -> None:
@@ -176,7 +176,7 @@ def test_json_is_the_sparql_results_format(graph: Graph) -> None:
 
 
 def test_table_shortens_iris_with_prefixes(graph: Graph) -> None:
-    table = format_table(run_query(graph, ACTORS))
+    table = query_table(run_query(graph, ACTORS))
     header, rule, *rows = table.splitlines()
     assert header.split() == ["?actor", "?label"]
     assert set(rule) <= {"-", " "}

@@ -24,9 +24,9 @@ from vemgorvad.corpus.load import load_corpus
 from vemgorvad.corpus.model import Document, Passage
 from vemgorvad.graph.build import build_graph, validate
 from vemgorvad.graph.extract import link_mentions
-from vemgorvad.graph.query import KnowledgeGraph
+from vemgorvad.graph.model import KnowledgeGraph
 from vemgorvad.graph.statements import Statement, StatementReport, extract_statements
-from vemgorvad.graph.views import responsibility_matrix
+from vemgorvad.ui.viewmodels.matrix import responsibility_matrix
 from vemgorvad.vocab import VGV, passage_iri
 
 HERE = Path(__file__).parent

@@ -7,7 +7,6 @@ the same answers with the graph read back from the endpoint as with the embedded
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -29,8 +28,6 @@ from vemgorvad.graph.store import (
     EmbeddedStore,
     SparqlEndpointStore,
     StoreError,
-    add_store_arguments,
-    configure_store_from_args,
 )
 from vemgorvad.graph.store_config import (
     DEFAULT_GRAPH,
@@ -111,36 +108,6 @@ def test_the_update_endpoint_follows_the_engines_layout(query: str, update: str)
 def test_bad_settings_are_refused(environment: dict[str, str]) -> None:
     with pytest.raises(StoreConfigError):
         StoreConfig.from_env(environment)
-
-
-def _parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser()
-    add_store_arguments(parser)
-    return parser.parse_args(argv)
-
-
-def test_command_line_options_set_the_environment() -> None:
-    environ: dict[str, str] = {}
-    config = configure_store_from_args(
-        _parse(
-            "--endpoint",
-            "http://127.0.0.1:7878/query",
-            "--graph-store",
-            "http://127.0.0.1:7878/store",
-        ),
-        environ,
-    )
-    assert config.kind is StoreKind.SPARQL
-    assert environ == {
-        "VEMGORVAD_STORE": "sparql",
-        "VEMGORVAD_ENDPOINT": "http://127.0.0.1:7878/query",
-        "VEMGORVAD_GRAPH_STORE": "http://127.0.0.1:7878/store",
-    }
-    assert configure_store_from_args(_parse(), {}).kind is StoreKind.EMBEDDED
-    with pytest.raises(StoreError, match="endpoint"):
-        configure_store_from_args(_parse("--store", "sparql"), {})
-    # a sub-command without the options leaves the environment alone
-    assert configure_store_from_args(argparse.Namespace(), {}).kind is StoreKind.EMBEDDED
 
 
 def test_an_unreachable_endpoint_is_one_clear_error(tmp_path: Path) -> None:
@@ -275,7 +242,7 @@ def test_answers_from_the_endpoint_are_the_same(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    from vemgorvad.graph.query import KnowledgeGraph
+    from vemgorvad.graph.model import KnowledgeGraph
     from vemgorvad.qa.answer import Engine
 
     path, _ = endpoint_build

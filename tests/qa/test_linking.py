@@ -102,7 +102,7 @@ def test_the_graph_reads_its_entities_in_the_same_order_in_every_process(built):
     """The engine's cached vectors are keyed by its entities in order: an order that
     changed with Python's string hashing made every start embed them all again."""
     program = (
-        "import sys; from vemgorvad.graph.query import KnowledgeGraph; "
+        "import sys; from vemgorvad.graph.model import KnowledgeGraph; "
         "from vemgorvad.pipeline import load_graph; from pathlib import Path; "
         "print(list(KnowledgeGraph(load_graph(Path(sys.argv[1]))).entities)[:40])"
     )

@@ -8,8 +8,8 @@ from html import escape
 
 import pytest
 
-from vemgorvad.graph import views
-from vemgorvad.graph.matrix_view import law_matrix
+from vemgorvad.ui.viewmodels import matrix as views_matrix
+from vemgorvad.ui.viewmodels.matrix import law_matrix
 from vemgorvad.ui.views.matrix import render_matrix, shown
 
 
@@ -19,7 +19,7 @@ def kg(engine):
 
 
 def test_empty_rows_and_columns_are_hidden_unless_asked(kg):
-    matrix = views.responsibility_matrix(kg)
+    matrix = views_matrix.responsibility_matrix(kg)
     visible = shown(matrix)
     assert visible["rows"] and len(visible["rows"]) <= len(matrix["rows"])
     for row in visible["rows"]:
@@ -33,7 +33,7 @@ def test_empty_rows_and_columns_are_hidden_unless_asked(kg):
 
 
 def test_a_cell_opens_to_every_duty_in_full_with_law_and_passage(kg):
-    matrix = shown(views.responsibility_matrix(kg))
+    matrix = shown(views_matrix.responsibility_matrix(kg))
     html = render_matrix(matrix, "sv")
     longest = max(
         (d for row in matrix["rows"] for duties in row["cells"].values() for d in duties),
@@ -59,7 +59,7 @@ def test_the_actor_by_law_view_puts_each_duty_under_its_act(kg):
 
 
 def test_extracted_duties_are_marked_and_can_be_hidden(kg):
-    matrix = copy.deepcopy(views.responsibility_matrix(kg))
+    matrix = copy.deepcopy(views_matrix.responsibility_matrix(kg))
     row = next(r for r in matrix["rows"] if r["cells"])
     duties = next(iter(row["cells"].values()))
     duties.append({**duties[0], "id": "urn:x", "statement": "ett funnet ansvar", "extracted": True})

@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from vemgorvad.graph.views import ACTOR_STYLES, OTHER_STYLE
+from vemgorvad.ui.viewmodels.common import ACTOR_STYLES, OTHER_STYLE
 
 SIMULATIONS = {
     "normal": None,

@@ -1,4 +1,4 @@
-"""The data behind the app's views (vemgorvad.graph.views) on the real built graph, and
+"""The data behind the app's views (vemgorvad.ui.viewmodels) on the real built graph, and
 the HTML the views render from them."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ import re
 
 import pytest
 
-from vemgorvad.graph import legal_view, views
+from vemgorvad.ui.viewmodels import actor_map, common, source
+from vemgorvad.ui.viewmodels import legal as legal_view
+from vemgorvad.ui.viewmodels import matrix as matrices
 
 ACTOR = "https://w3id.org/vemgorvad/id/actor/"
 
@@ -29,7 +31,7 @@ def _by_label(items, label):
 
 
 def test_the_map_has_nexus_coloured_municipal_and_part_of_avdelning_vuxen(kg):
-    data = views.actor_map(kg)
+    data = actor_map.actor_map(kg)
     nexus = _by_label(data["nodes"], "Nexus")
     assert nexus["colour_class"] == "municipal"
     assert nexus["kind"] == "MunicipalActor"
@@ -43,7 +45,7 @@ def test_the_map_has_nexus_coloured_municipal_and_part_of_avdelning_vuxen(kg):
 
 
 def test_every_edge_joins_two_nodes_of_the_map(kg):
-    data = views.actor_map(kg)
+    data = actor_map.actor_map(kg)
     ids = {node["id"] for node in data["nodes"]}
     assert data["edges"]
     assert all(edge["from"] in ids and edge["to"] in ids for edge in data["edges"])
@@ -60,24 +62,24 @@ def test_every_edge_joins_two_nodes_of_the_map(kg):
 
 
 def test_the_law_filter_keeps_who_sosfs_binds(kg):
-    by_citation = views.actor_map(kg, law="SOSFS 2014:4")
+    by_citation = actor_map.actor_map(kg, law="SOSFS 2014:4")
     labels = {node["label"] for node in by_citation["nodes"]}
     assert "Socialtjänsten" in labels
     assert "Nexus" not in labels
-    by_iri = views.actor_map(kg, law="https://lagen.nu/sosfs/2014:4")
+    by_iri = actor_map.actor_map(kg, law="https://lagen.nu/sosfs/2014:4")
     assert {node["label"] for node in by_iri["nodes"]} == labels
 
 
 def test_a_duty_under_a_provision_binds_by_its_act(kg):
-    labels = {node["label"] for node in views.actor_map(kg, law="socialtjänstlagen")["nodes"]}
+    labels = {node["label"] for node in actor_map.actor_map(kg, law="socialtjänstlagen")["nodes"]}
     assert "Socialnämnden" in labels
 
 
 def test_the_group_filter_counts_narrower_groups(kg):
-    broad = {n["label"] for n in views.actor_map(kg, group="Barn och unga")["nodes"]}
+    broad = {n["label"] for n in actor_map.actor_map(kg, group="Barn och unga")["nodes"]}
     narrow = {
         n["label"]
-        for n in views.actor_map(kg, group="Barn utsatta för människohandel eller exploatering")[
+        for n in actor_map.actor_map(kg, group="Barn utsatta för människohandel eller exploatering")[
             "nodes"
         ]
     }
@@ -85,7 +87,7 @@ def test_the_group_filter_counts_narrower_groups(kg):
 
 
 def test_the_relation_filter_keeps_only_that_relation(kg):
-    data = views.actor_map(kg, relation="funds")
+    data = actor_map.actor_map(kg, relation="funds")
     assert data["edges"]
     assert {edge["relation"] for edge in data["edges"]} == {"funds"}
     ends = {edge["from"] for edge in data["edges"]} | {edge["to"] for edge in data["edges"]}
@@ -93,20 +95,20 @@ def test_the_relation_filter_keeps_only_that_relation(kg):
 
 
 def test_the_document_filter_and_unknown_values(kg):
-    memo = views.actor_map(kg, document="SCN-2022-00355")
+    memo = actor_map.actor_map(kg, document="SCN-2022-00355")
     assert any(node["label"] == "Nexus" for node in memo["nodes"])
-    statute = views.actor_map(kg, document="SFS 2017:937")
+    statute = actor_map.actor_map(kg, document="SFS 2017:937")
     assert any(node["label"] == "Jämställdhetsmyndigheten" for node in statute["nodes"])
     assert not any(node["label"] == "Nexus" for node in statute["nodes"])
-    unknown = views.actor_map(kg, law="Lagen om ingenting")
+    unknown = actor_map.actor_map(kg, law="Lagen om ingenting")
     assert unknown["nodes"] == [] and unknown["unknown"] == ["law"]
 
 
 def test_the_filters_offer_only_what_keeps_someone(kg):
-    offered = views.map_filters(kg)
+    offered = actor_map.map_filters(kg)
     assert any(law.get("citation") == "SOSFS 2014:4" for law in offered["laws"])
     for law in offered["laws"]:
-        assert views.actor_map(kg, law=law["id"])["nodes"], law
+        assert actor_map.actor_map(kg, law=law["id"])["nodes"], law
     assert any(group["label"] == "Barn och unga" for group in offered["groups"])
     assert "partOf" in {relation["id"] for relation in offered["relations"]}
     assert offered["documents"][0]["id"] == "SCN-2022-00355"
@@ -115,7 +117,7 @@ def test_the_filters_offer_only_what_keeps_someone(kg):
 def test_the_map_as_graphml(kg):
     import networkx as nx
 
-    text = views.map_graphml(views.actor_map(kg, relation="partOf"))
+    text = actor_map.map_graphml(actor_map.actor_map(kg, relation="partOf"))
     network = nx.parse_graphml(text)
     assert network.number_of_edges() > 0
     labels = {data["label"] for _, data in network.nodes(data=True)}
@@ -123,7 +125,7 @@ def test_the_map_as_graphml(kg):
 
 
 def test_node_details_of_nexus(kg):
-    details = views.node_details(kg, ACTOR + "nexus")
+    details = actor_map.node_details(kg, ACTOR + "nexus")
     assert details["label"] == "Nexus" and details["colour_class"] == "municipal"
     assert details["duties"] and all(d["passage_id"] for d in details["duties"])
     assert any(
@@ -133,11 +135,11 @@ def test_node_details_of_nexus(kg):
         for r in details["relations"]
     )
     assert any(p["id"].startswith("SCN-2022-00355#") for p in details["passages"])
-    assert views.node_details(kg, ACTOR + "finns-inte") is None
+    assert actor_map.node_details(kg, ACTOR + "finns-inte") is None
 
 
 def test_node_details_list_the_laws_behind_duties(kg):
-    details = views.node_details(kg, ACTOR + "socialtjansten")
+    details = actor_map.node_details(kg, ACTOR + "socialtjansten")
     assert "SOSFS 2014:4" in {law.get("citation") for law in details["laws"]}
 
 
@@ -145,7 +147,7 @@ def test_node_details_list_the_laws_behind_duties(kg):
 
 
 def test_the_matrix_cell_of_nexus_holds_a_duty_with_its_passage(kg, engine):
-    matrix = views.responsibility_matrix(kg)
+    matrix = matrices.responsibility_matrix(kg)
     row = next(r for r in matrix["rows"] if r["actor"]["label"] == "Nexus")
     group = next(g for g in matrix["groups"] if g["label"] == "Personer i prostitution")
     duties = row["cells"][group["id"]]
@@ -156,7 +158,7 @@ def test_the_matrix_cell_of_nexus_holds_a_duty_with_its_passage(kg, engine):
 
 
 def test_a_broader_group_counts_duties_toward_narrower_groups(kg):
-    matrix = views.responsibility_matrix(kg)
+    matrix = matrices.responsibility_matrix(kg)
     broad = next(g for g in matrix["groups"] if g["label"] == "Barn och unga")
     inherited = [
         duty for row in matrix["rows"] for duty in row["cells"].get(broad["id"], ()) if duty["via"]
@@ -168,17 +170,17 @@ def test_a_broader_group_counts_duties_toward_narrower_groups(kg):
 
 
 def test_the_matrix_filters(kg):
-    municipal = views.responsibility_matrix(kg, actor_kind="MunicipalActor")
+    municipal = matrices.responsibility_matrix(kg, actor_kind="MunicipalActor")
     assert municipal["rows"]
     assert {row["actor"]["kind"] for row in municipal["rows"]} == {"MunicipalActor"}
-    by_label = views.responsibility_matrix(kg, actor_kind="Kommunal aktör")
+    by_label = matrices.responsibility_matrix(kg, actor_kind="Kommunal aktör")
     assert len(by_label["rows"]) == len(municipal["rows"])
-    sosfs = views.responsibility_matrix(kg, law="SOSFS 2014:4")
+    sosfs = matrices.responsibility_matrix(kg, law="SOSFS 2014:4")
     assert [row["actor"]["label"] for row in sosfs["rows"]] == ["Socialtjänsten"]
     for row in sosfs["rows"]:
         for duties in row["cells"].values():
             assert all("SOSFS 2014:4" in {law.get("citation") for law in d["laws"]} for d in duties)
-    offered = views.matrix_filters(kg)
+    offered = matrices.matrix_filters(kg)
     assert "MunicipalActor" in {kind["id"] for kind in offered["kinds"]}
     assert "https://lagen.nu/2001:453" in {law["id"] for law in offered["laws"]}
 
@@ -261,7 +263,7 @@ def test_the_timeline_is_sorted_and_has_the_known_dates(kg):
 
 
 def test_source_view_marks_jamstalldhetsmyndigheten(kg, engine):
-    documents = views.source_view(kg, engine.passages)
+    documents = source.source_view(kg, engine.passages)
     assert documents[0]["id"] == "SCN-2022-00355"
     passages = [p for d in documents for s in d["sections"] for p in s["passages"]]
     assert len(passages) == len(engine.passages)
@@ -284,7 +286,7 @@ def test_source_view_marks_jamstalldhetsmyndigheten(kg, engine):
 
 def test_passage_anchors_are_safe_and_distinct():
     ids = ["SFS 2001:453 5 kap. 11 §", "SFS 2001:453 5 kap. 11 a §", 'x"><script>', "x'><script>"]
-    anchors = [views.passage_anchor(i) for i in ids]
+    anchors = [common.passage_anchor(i) for i in ids]
     assert len(set(anchors)) == len(ids)
     assert all(re.fullmatch(r"p-[A-Za-z0-9_-]+", a) for a in anchors)
 
@@ -353,7 +355,7 @@ def test_the_matrix_exports(kg):
 
     from vemgorvad.ui.views.matrix import export_csv, export_xlsx, render_matrix
 
-    matrix = views.responsibility_matrix(kg)
+    matrix = matrices.responsibility_matrix(kg)
     html = render_matrix(matrix, "sv")
     assert "Nexus" in html and "data-vgv-passage" in html
     rows = list(csv.reader(io.StringIO(export_csv(matrix, "sv").read_text(encoding="utf-8-sig"))))
@@ -381,9 +383,9 @@ def test_the_checker_flags_a_missing_section(kg):
 def test_the_source_view_renders_anchors_and_actor_links(kg, engine):
     from vemgorvad.ui.views.source import render_sources
 
-    html = render_sources(views.source_view(kg, engine.passages), "sv")
+    html = render_sources(source.source_view(kg, engine.passages), "sv")
     first = next(iter(engine.passages))
-    assert f"id='{views.passage_anchor(first)}'" in html
+    assert f"id='{common.passage_anchor(first)}'" in html
     assert f"data-vgv-actor='{ACTOR}jamstalldhetsmyndigheten'" in html
 
 

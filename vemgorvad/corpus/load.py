@@ -221,6 +221,38 @@ def _document(
     )
 
 
+_STATUTE_HEADER = re.compile(r"^SFS-nummer:.*?(?:\n[ \t]*\n|\Z)", re.MULTILINE | re.DOTALL)
+"""The SFST header at the top of a statute's text file, up to its first blank line."""
+
+
+def read_text(path: Path) -> tuple[str, str | None]:
+    """The text of one txt, md, docx or pdf file as a reader gives it, and its SFS number
+    when it is a statute: a statute's SFST header is blanked out (it is no prose), every
+    offset of the body kept.
+
+    Raises:
+        DocumentError: the file is missing, unreadable or of another type.
+    """
+    suffix = path.suffix.lower()
+    if suffix in (".txt", ".md"):
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise DocumentError(path, f"cannot be read ({error.strerror})") from error
+        text = decode_text(data, path)
+        header = read_statute_header(text) if suffix == ".txt" else None
+        if header is None:
+            return text, None
+        head = _STATUTE_HEADER.search(text)
+        if head is not None:
+            text = re.sub(r"[^\n]", " ", text[: head.end()]) + text[head.end() :]
+        return text, header.sfs
+    if suffix in (".docx", ".pdf"):
+        document = load_document(path)
+        return "\n\n".join(passage.text for passage in document.passages), document.sfs
+    raise DocumentError(path, "not a text file: give a .txt, .md, .docx or .pdf file")
+
+
 def document_files(root: Path) -> list[Path]:
     """The document files below a corpus folder, in a stable order."""
     return sorted(

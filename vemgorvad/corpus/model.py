@@ -8,24 +8,14 @@ document gives the same id on every build.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 
-_SPACE = re.compile(r"\s+")
-
-
-def normalize_space(text: str) -> str:
-    """Collapse runs of white space to one space and strip the ends.
-
-    >>> normalize_space("  två   ord\\n")
-    'två ord'
-    """
-    return _SPACE.sub(" ", text).strip()
+from vemgorvad.text import fold
 
 
 def text_key(text: str) -> str:
     """A short content hash of a text, insensitive to white space and case."""
-    return hashlib.sha1(normalize_space(text).casefold().encode("utf-8")).hexdigest()[:10]
+    return hashlib.sha1(fold(text).encode("utf-8")).hexdigest()[:10]
 
 
 @dataclass(frozen=True)

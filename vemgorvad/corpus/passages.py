@@ -16,7 +16,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from vemgorvad.corpus.model import Passage, normalize_space, text_key
+from vemgorvad.corpus.model import Passage, text_key
+from vemgorvad.text import normalize_space
 
 MIN_PASSAGE_WORDS = 3
 """Blocks with fewer words are letterhead noise (dates, file numbers), not passages."""

@@ -32,7 +32,9 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from vemgorvad import settings
-from vemgorvad.corpus.model import Document, Passage, normalize_space
+from vemgorvad.corpus.model import Document, Passage
+from vemgorvad.legal import provision_fragment
+from vemgorvad.text import fold
 from vemgorvad.vocab import LAGEN, PREFIXES, VGV, document_iri, passage_iri
 
 logger = logging.getLogger(__name__)
@@ -179,10 +181,6 @@ def _add_passage(graph: Graph, document_node: URIRef, passage: Passage) -> None:
 # --- facts -----------------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
-    return normalize_space(text).casefold()
-
-
 def _fact_classes(graph: Graph) -> set[Node]:
     return {c for c in graph.transitive_subjects(RDFS.subClassOf, VGV.Fact) if c is not None}
 
@@ -190,7 +188,7 @@ def _fact_classes(graph: Graph) -> set[Node]:
 def _resolve_quotes(graph: Graph, documents: Iterable[Document], origins: dict[Node, Path]) -> None:
     """Add ``prov:wasDerivedFrom`` from each fact to the one passage holding its quote."""
     index: dict[Node, list[tuple[str, Passage]]] = {
-        document_iri(document.id): [(_fold(p.text), p) for p in document.passages]
+        document_iri(document.id): [(fold(p.text), p) for p in document.passages]
         for document in documents
     }
     facts = {
@@ -216,7 +214,7 @@ def _resolve_quotes(graph: Graph, documents: Iterable[Document], origins: dict[N
             logger.warning("%s: %s: document %s is not in the corpus; fact left out", where, name, document_name)
             graph.remove((fact, None, None))
             continue
-        wanted = _fold(quote)
+        wanted = fold(quote)
         hits = [passage for text, passage in index[document] if wanted in text]
         if len(hits) == 1:
             graph.add((fact, PROV.wasDerivedFrom, passage_iri(hits[0].id)))
@@ -289,7 +287,8 @@ def _add_statute(graph: Graph, document: Document) -> None:
         chapter = (match["chapter"] or "").replace(" ", "")
         section = match["section"].replace(" ", "")
         reference = passage.id.removeprefix(f"SFS {sfs} ")
-        provision = URIRef(f"{act}#{'K' + chapter if chapter else ''}P{section}")
+        fragment = provision_fragment({"chapter": chapter or None, "section": section})
+        provision = URIRef(f"{act}#{fragment}")
         label = Literal(f"{reference} {name}", lang="sv")
         curated = any((provision, RDF.type, c) in graph for c in (VGV.Regulation, VGV.Provision))
         if not curated:

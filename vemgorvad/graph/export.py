@@ -26,7 +26,7 @@ import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-from vemgorvad.graph.query import Entity, Fact, KnowledgeGraph
+from vemgorvad.graph.model import Entity, Fact, KnowledgeGraph
 from vemgorvad.vocab import PREFIXES
 
 logger = logging.getLogger(__name__)

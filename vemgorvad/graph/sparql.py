@@ -11,7 +11,8 @@ before it runs:
 The query runs in a forked worker process that is killed when the timeout passes, so a
 runaway query (a cross join of every triple with every other) cannot hang the caller.
 A SELECT without a ``LIMIT`` of its own gets one (one more than the limit, to know whether
-rows were cut); graph results are cut to ``limit`` triples.
+rows were cut); graph results are cut to ``limit`` triples. What a query answers, and
+its JSON, is :mod:`vemgorvad.graph.sparql_results`.
 
 >>> from rdflib import Graph, Literal, URIRef
 >>> graph = Graph()
@@ -31,44 +32,41 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, NamespaceManager
+from rdflib import Graph
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
-from vemgorvad.vocab import PREFIXES
+from vemgorvad.graph.sparql_results import NAMESPACES, QueryResult, parse_json_results
 
 if TYPE_CHECKING:
     from vemgorvad.graph.store import SparqlEndpointStore
 
 logger = logging.getLogger(__name__)
 
+__all__ = [
+    "DEFAULT_LIMIT",
+    "DEFAULT_TIMEOUT",
+    "NAMESPACES",
+    "QueryError",
+    "QueryRefused",
+    "QueryResult",
+    "QuerySyntaxError",
+    "QueryTimeout",
+    "check_query",
+    "run_query",
+]
+
 DEFAULT_LIMIT = 1000
 """Rows (or triples) returned at most unless the caller asks for more."""
 
 DEFAULT_TIMEOUT = 10.0
 """Seconds a query may run."""
-
-NAMESPACES: dict[str, str] = {
-    **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "org": str(ORG),
-    "prov": str(PROV),
-    "dcterms": str(DCTERMS),
-    "foaf": str(FOAF),
-}
-"""Prefixes a query may use without declaring them."""
 
 FORMS = {
     "SelectQuery": "SELECT",
@@ -116,66 +114,6 @@ class QueryTimeout(QueryError):
     """A query that ran longer than its timeout and was stopped."""
 
 
-@dataclass
-class QueryResult:
-    """The answer to one query.
-
-    Attributes:
-        form: SELECT, ASK, CONSTRUCT or DESCRIBE.
-        variables: the SELECT's variables, in order.
-        rows: the SELECT's rows (None where a variable is unbound).
-        boolean: the ASK's answer.
-        triples: the CONSTRUCT's or DESCRIBE's triples.
-        truncated: rows or triples were cut at the limit.
-        seconds: how long the query took.
-    """
-
-    form: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
-    truncated: bool = False
-    seconds: float = 0.0
-
-    def __len__(self) -> int:
-        if self.form == "SELECT":
-            return len(self.rows)
-        if self.form == "ASK":
-            return 1
-        return len(self.triples)
-
-    def graph(self) -> Graph:
-        """A CONSTRUCT's or DESCRIBE's triples as a graph, with the project's prefixes."""
-        graph = Graph(bind_namespaces="core")
-        for prefix, namespace in NAMESPACES.items():
-            graph.bind(prefix, namespace)
-        for triple in self.triples:
-            graph.add(triple)
-        return graph
-
-    def to_json(self) -> dict[str, Any]:
-        """SPARQL 1.1 Query Results JSON of a SELECT or ASK (a graph result: JSON-LD).
-
-        >>> QueryResult("ASK", boolean=True).to_json()
-        {'head': {}, 'boolean': True}
-        """
-        if self.form == "ASK":
-            return {"head": {}, "boolean": bool(self.boolean)}
-        if self.form == "SELECT":
-            bindings = [
-                {
-                    name: _term_json(value)
-                    for name, value in zip(self.variables, row, strict=True)
-                    if value is not None
-                }
-                for row in self.rows
-            ]
-            return {"head": {"vars": self.variables}, "results": {"bindings": bindings}}
-        data: Any = json.loads(
-            self.graph().serialize(format="json-ld", context=_context(self.graph()))
-        )
-        return data
 
 
 # --- checking ------------------------------------------------------------------------
@@ -330,7 +268,7 @@ def _evaluate_remote(
         _, body = store.query(prologue + text, "application/sparql-results+json", timeout=wait)
         if form == "ASK":
             return QueryResult(form, boolean=bool(json.loads(body)["boolean"]))
-        variables, rows = _parse_json_results(body)
+        variables, rows = parse_json_results(body)
         truncated = limit is not None and len(rows) > limit
         return QueryResult(
             form, variables=variables, rows=rows[:limit] if truncated else rows, truncated=truncated
@@ -344,45 +282,6 @@ def _evaluate_remote(
     truncated = limit is not None and len(triples) > limit
     return QueryResult(form, triples=triples[:limit] if truncated else triples, truncated=truncated)
 
-
-def _parse_json_results(body: bytes) -> tuple[list[str], list[tuple[Node | None, ...]]]:
-    """Variables and rows of a SPARQL 1.1 JSON result."""
-    data = json.loads(body)
-    variables = [str(v) for v in data.get("head", {}).get("vars", [])]
-    rows = [
-        tuple(_json_term(binding.get(name)) for name in variables)
-        for binding in data.get("results", {}).get("bindings", [])
-    ]
-    return variables, rows
-
-
-def _json_term(value: Mapping[str, str] | None) -> Node | None:
-    if value is None:
-        return None
-    kind = value.get("type")
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    datatype = value.get("datatype")
-    return Literal(
-        value["value"], lang=value.get("xml:lang"), datatype=URIRef(datatype) if datatype else None
-    )
-
-
-def _term_json(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": str(term)}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype is not None:
-            out["datatype"] = str(term.datatype)
-        return out
-    return {"type": "literal", "value": str(term)}
 
 
 def _worker(function: Callable[[], QueryResult], sender: Any) -> None:
@@ -501,57 +400,3 @@ def run_query(
     result.seconds = time.perf_counter() - started
     logger.info("%s query: %d results in %.2f s", form, len(result), result.seconds)
     return result
-
-
-# --- showing -------------------------------------------------------------------------
-
-
-def _context(graph: Graph) -> dict[str, str]:
-    used = {str(p) for p in graph.predicates()} | {str(t) for t in graph.subjects()}
-    used |= {str(o) for o in graph.objects() if isinstance(o, URIRef)}
-    return {
-        prefix: iri for prefix, iri in NAMESPACES.items() if any(u.startswith(iri) for u in used)
-    }
-
-
-def _namespace_manager() -> NamespaceManager:
-    manager = NamespaceManager(Graph(bind_namespaces="none"), bind_namespaces="none")
-    for prefix, iri in NAMESPACES.items():
-        manager.bind(prefix, iri)
-    return manager
-
-
-def _cell(term: Node | None, manager: NamespaceManager, width: int) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        text = term.n3(manager)
-        text = text[1:-1] if text.startswith("<") else text
-    elif isinstance(term, Literal):
-        text = str(term) + (f"@{term.language}" if term.language else "")
-    else:
-        text = term.n3()
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def format_table(result: QueryResult, width: int = 80) -> str:
-    """A result as plain text: a table for SELECT, true/false for ASK, Turtle for graphs.
-
-    IRIs are shortened with the project's prefixes; cells longer than ``width`` are cut.
-    """
-    if result.form == "ASK":
-        return ("true" if result.boolean else "false") + "\n"
-    if result.form != "SELECT":
-        turtle: str = result.graph().serialize(format="turtle")
-        return turtle
-    manager = _namespace_manager()
-    header = [f"?{name}" for name in result.variables]
-    cells = [[_cell(value, manager, width) for value in row] for row in result.rows]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
-    return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ every passage of every document and finds, sentence by sentence,
 
 The cue words, modalities, role words and relation cues are data
 (``graph/data/statement_patterns.json``). Actors are found by the graph's
-:class:`~vemgorvad.graph.extract.ActorMatcher`; in a statute, "nämnden", "myndigheten"
+:class:`~vemgorvad.graph.actor_names.ActorMatcher`; in a statute, "nämnden", "myndigheten"
 and "rätten" are the actor of that kind the statute names most. A duty's legal basis is
 what the sentence cites, else the section (§) or statute its passage belongs to; its
 target groups are the SKOS concepts whose labels it names. Writing them to the graph is
@@ -38,8 +38,8 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from vemgorvad.corpus.model import Document, Passage
-from vemgorvad.graph.extract import DOCUMENT_SUBJECTS, ActorMatcher
-from vemgorvad.graph.refs import fold_label, strip_genitive
+from vemgorvad.graph.actor_names import DOCUMENT_SUBJECTS, ActorMatcher
+from vemgorvad.graph.resolve import strip_genitive
 from vemgorvad.graph.statement_model import (
     Mention,
     Statement,
@@ -50,6 +50,7 @@ from vemgorvad.graph.statement_model import (
 )
 from vemgorvad.graph.statements_rdf import write_statements
 from vemgorvad.graph.statements_rules import SentenceReader
+from vemgorvad.text import fold_label
 from vemgorvad.vocab import LAGEN, VGV, document_iri, passage_iri
 
 logger = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from vemgorvad import settings
-from vemgorvad.graph.query import KnowledgeGraph
+from vemgorvad.graph.model import KnowledgeGraph
 from vemgorvad.index.lexical import LexicalIndex
 from vemgorvad.qa import evidence as evidence_sentences
 from vemgorvad.qa import facts as facts_view

@@ -8,7 +8,6 @@ abstention over all.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,10 +15,7 @@ from typing import Any
 
 import numpy as np
 
-
-def fold(text: str) -> str:
-    """Case- and white-space-folded text, for comparing gold strings."""
-    return re.sub(r"\s+", " ", text).strip().casefold()
+from vemgorvad.text import fold
 
 
 def read_questions(path: Path) -> list[dict[str, Any]]:

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from vemgorvad import settings
-from vemgorvad.corpus.model import Passage, normalize_space
-from vemgorvad.graph.query import Fact, KnowledgeGraph
+from vemgorvad.corpus.model import Passage
+from vemgorvad.graph.model import Fact, KnowledgeGraph
+from vemgorvad.text import normalize_space
 
 TEXTS: dict[str, dict[str, str]] = {
     lang: words

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from rdflib.namespace import DCTERMS
 
-from vemgorvad.graph.query import Entity, KnowledgeGraph
+from vemgorvad.graph.model import Entity, KnowledgeGraph
 from vemgorvad.qa import understand
 from vemgorvad.vocab import VGV, document_iri, passage_iri
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import simplemma
 from rapidfuzz.distance import Levenshtein
 
-from vemgorvad.graph.legalref import parse as parse_citations
-from vemgorvad.graph.query import Entity
+from vemgorvad.graph.model import Entity
+from vemgorvad.legal import parse as parse_citations
 
 CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
 

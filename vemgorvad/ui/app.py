@@ -10,7 +10,7 @@
 * **Källa** — every document, section by section, every passage anchored.
 
 Nothing is computed here that a CLI user would miss: the data come from
-:mod:`vemgorvad.graph.views`, :mod:`vemgorvad.graph.refs` and the engine; the modules in
+the view-models of :mod:`vemgorvad.ui.viewmodels` and the engine; the modules in
 :mod:`vemgorvad.ui.views` render them, escaping every text that comes from a question, a
 document or an uploaded file.
 
@@ -37,19 +37,15 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 from fastapi import FastAPI
 
-from vemgorvad.graph.legal_view import legal_table, timeline
-from vemgorvad.graph.matrix_view import law_matrix
-from vemgorvad.graph.views import (
-    ACTOR_STYLES,
-    matrix_filters,
-    responsibility_matrix,
-    source_view,
-)
 from vemgorvad.ui.tabs import ASK_CONCURRENCY, LIGHT_CONCURRENCY, Tab, light
 from vemgorvad.ui.tabs.ask import ASK_BATCH, AskTab
 from vemgorvad.ui.tabs.legal import LegalTab
 from vemgorvad.ui.tabs.others import MapTab, MatrixTab, SourceTab
 from vemgorvad.ui.upload import Uploader
+from vemgorvad.ui.viewmodels.common import ACTOR_STYLES
+from vemgorvad.ui.viewmodels.legal import legal_table, timeline
+from vemgorvad.ui.viewmodels.matrix import law_matrix, matrix_filters, responsibility_matrix
+from vemgorvad.ui.viewmodels.source import source_view
 from vemgorvad.ui.views import actor_map as map_view
 from vemgorvad.ui.views.html import e
 from vemgorvad.ui.views.i18n import LANGUAGES, lang_code, pick, t

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from vemgorvad.ui.options import add_store_arguments
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -192,8 +194,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_refs(args: argparse.Namespace) -> int:
     from vemgorvad.corpus.load import DocumentError
-    from vemgorvad.graph.refs import check_file, format_table
     from vemgorvad.pipeline import current_build, load_graph
+    from vemgorvad.ui.terminal import references_table
+    from vemgorvad.ui.viewmodels.references import check_file
 
     path = current_build()
     if path is None:
@@ -211,7 +214,7 @@ def cmd_refs(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(results)
     else:
-        sys.stdout.write(format_table(results))
+        sys.stdout.write(references_table(results))
     return 0
 
 
@@ -251,9 +254,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
-    from vemgorvad.graph.sparql import QueryError, check_query, format_table, run_query
+    from vemgorvad.graph.sparql import QueryError, check_query, run_query
     from vemgorvad.graph.store_factory import create_store
     from vemgorvad.pipeline import current_build
+    from vemgorvad.ui.terminal import query_table
 
     text = sys.stdin.read() if args.query == "-" else args.query
     if args.limit < 0 or args.timeout < 0:
@@ -270,7 +274,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(result.to_json())
         else:
-            sys.stdout.write(format_table(result))
+            sys.stdout.write(query_table(result))
         sys.stdout.flush()
     except BrokenPipeError:  # `vemgorvad sparql … | head`: the reader had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -342,15 +346,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from vemgorvad.graph.store import add_store_arguments
-
+    """The ``vemgorvad`` parser: one sub-command per function below, each with its options."""
     main_parser = argparse.ArgumentParser(
         prog="vemgorvad",
         description="Vem gör vad: who does what, under which law, for whom — with sources.",
     )
     main_parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (
+        _build_parser,
+        _ask_parser,
+        _eval_parser,
+        _search_parser,
+        _refs_parser,
+        _export_parser,
+        _sparql_parser,
+        _passwd_parser,
+        _serve_parser,
+    ):
+        add(sub)
+    return main_parser
 
+
+def _build_parser(sub: Any) -> None:
+    """``vemgorvad build``."""
     p = sub.add_parser("build", help="build graph and index from the corpus (only what changed)")
     p.add_argument("--corpus", help="corpus folder (default: corpus/ or $VEMGORVAD_CORPUS)")
     p.add_argument("--strict", action="store_true", help="stop at the first unreadable document")
@@ -359,18 +378,27 @@ def parser() -> argparse.ArgumentParser:
     add_store_arguments(p)
     p.set_defaults(func=cmd_build)
 
+
+def _ask_parser(sub: Any) -> None:
+    """``vemgorvad ask``."""
     p = sub.add_parser("ask", help="answer a question, with facts, paths and cited passages")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the answer contract's JSON")
     add_store_arguments(p)
     p.set_defaults(func=cmd_ask)
 
+
+def _eval_parser(sub: Any) -> None:
+    """``vemgorvad eval``."""
     p = sub.add_parser("eval", help="answer a question file and report the metrics")
     p.add_argument("file", help="JSON Lines, one question object per line")
     p.add_argument("--json", action="store_true", help="print results and metrics as JSON")
     add_store_arguments(p)
     p.set_defaults(func=cmd_eval)
 
+
+def _search_parser(sub: Any) -> None:
+    """``vemgorvad search``."""
     p = sub.add_parser("search", help="ranked passages for a query (no graph)")
     p.add_argument("query", nargs="?")
     p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
@@ -381,12 +409,18 @@ def parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_search)
 
+
+def _refs_parser(sub: Any) -> None:
+    """``vemgorvad refs``."""
     p = sub.add_parser("refs", help="check the legal references of a text against the graph")
     p.add_argument("file", help="a .txt, .md, .docx or .pdf file")
     p.add_argument("--json", action="store_true", help="print the checked references as JSON")
     p.add_argument("--base", help="SFS number relative references belong to, e.g. 2001:453")
     p.set_defaults(func=cmd_refs)
 
+
+def _export_parser(sub: Any) -> None:
+    """``vemgorvad export``."""
     p = sub.add_parser("export", help="write the graph as Turtle, JSON-LD, GraphML or CSV")
     p.add_argument(
         "--format",
@@ -401,6 +435,9 @@ def parser() -> argparse.ArgumentParser:
     add_store_arguments(p)
     p.set_defaults(func=cmd_export)
 
+
+def _sparql_parser(sub: Any) -> None:
+    """``vemgorvad sparql``."""
     p = sub.add_parser(
         "sparql", help="run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)"
     )
@@ -418,6 +455,9 @@ def parser() -> argparse.ArgumentParser:
     add_store_arguments(p)
     p.set_defaults(func=cmd_sparql)
 
+
+def _passwd_parser(sub: Any) -> None:
+    """``vemgorvad passwd``."""
     p = sub.add_parser(
         "passwd", help="add a user to a users file for `serve --auth`, or change a password"
     )
@@ -425,6 +465,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("user")
     p.set_defaults(func=cmd_passwd)
 
+
+def _serve_parser(sub: Any) -> None:
+    """``vemgorvad serve``."""
     p = sub.add_parser("serve", help="serve the Gradio app (default http://127.0.0.1:7860)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
@@ -439,7 +482,6 @@ def parser() -> argparse.ArgumentParser:
     )
     add_store_arguments(p)
     p.set_defaults(func=cmd_serve)
-    return main_parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -448,7 +490,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    from vemgorvad.graph.store import StoreError, configure_store_from_args
+    from vemgorvad.graph.store import StoreError
+    from vemgorvad.ui.options import configure_store_from_args
 
     try:
         configure_store_from_args(args)  # --store/--endpoint → VEMGORVAD_STORE/… for every floor

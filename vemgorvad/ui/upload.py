@@ -52,7 +52,8 @@ from vemgorvad.corpus.load import (
     document_files,
     load_document,
 )
-from vemgorvad.corpus.model import Document, normalize_space
+from vemgorvad.corpus.model import Document
+from vemgorvad.text import normalize_space
 from vemgorvad.ui import upload_report
 
 logger = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ def document_report(
     reference checker on its text.
 
     Args:
-        kg: the new build's :class:`~vemgorvad.graph.query.KnowledgeGraph`.
+        kg: the new build's :class:`~vemgorvad.graph.model.KnowledgeGraph`.
         passages: the document's passages, in order.
         before: the graph before the document came, to tell which actors are new.
         base: the document's own SFS number, for references relative to it.
@@ -100,12 +100,13 @@ def _statement(kg: Any, fact: Any, passage_id: str) -> dict[str, Any]:
 
 def _warnings(kg: Any, passages: list[Any], base: str | None) -> dict[tuple[str, str], None]:
     """The reference checker's warnings on the passages' text, each once (sv, en)."""
-    from vemgorvad.graph.refs import ReferenceChecker
+    from vemgorvad.graph.checker import ReferenceChecker
+    from vemgorvad.ui.viewmodels.references import worded
 
     checker = ReferenceChecker(kg.graph)
     warnings: dict[tuple[str, str], None] = {}
     for passage in passages:
-        for result in checker.check(passage.text, base):
+        for result in worded(checker.check(passage.text, base)):
             for sv, en in zip(result["warnings"], result["warnings_en"], strict=True):
                 warnings.setdefault((sv, en))
     return warnings

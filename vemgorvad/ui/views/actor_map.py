@@ -25,8 +25,8 @@ from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from vemgorvad.graph.query import KnowledgeGraph
-from vemgorvad.graph.views import actor_map, map_filters, map_graphml, node_details
+from vemgorvad.graph.model import KnowledgeGraph
+from vemgorvad.ui.viewmodels.actor_map import actor_map, map_filters, map_graphml, node_details
 from vemgorvad.ui.views.html import e
 from vemgorvad.ui.views.i18n import MAP_TEXTS, t
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from vemgorvad import settings
-from vemgorvad.graph.query import KnowledgeGraph
+from vemgorvad.graph.model import KnowledgeGraph
 from vemgorvad.qa.answer import TEXTS as ENGINE_TEXTS
 from vemgorvad.ui.views.html import actor_badge, e, find_quote, mark, passage_link
 from vemgorvad.ui.views.i18n import pick, strength, t

@@ -17,8 +17,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from vemgorvad.graph.query import KnowledgeGraph
-from vemgorvad.graph.views import ACTOR_STYLES, OTHER_STYLE, passage_anchor
+from vemgorvad.graph.model import KnowledgeGraph
+from vemgorvad.ui.viewmodels.common import ACTOR_STYLES, OTHER_STYLE, passage_anchor
 from vemgorvad.ui.views.html import e
 from vemgorvad.ui.views.i18n import pick, t
 
@@ -218,7 +218,7 @@ def evidence_graph(
     Returns:
         the nodes (by id) and directed edges, not yet placed (see :func:`layout`).
     """
-    from vemgorvad.graph.views import relation_labels
+    from vemgorvad.graph.walks import relation_labels
 
     labels = relation_labels(kg) if kg is not None else {}
     graph = EvidenceGraph()

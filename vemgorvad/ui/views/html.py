@@ -2,7 +2,7 @@
 
 Links between views carry data attributes that ``static/app.js`` acts on:
 ``data-vgv-passage`` (an anchor in the Källa view) and ``data-vgv-actor`` (an actor to
-focus on the map). Anchors are made by :func:`vemgorvad.graph.views.passage_anchor`, so
+focus on the map). Anchors are made by :func:`vemgorvad.ui.viewmodels.common.passage_anchor`, so
 they are safe as they are; they are escaped all the same.
 """
 
@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from vemgorvad.graph.views import ACTOR_STYLES, OTHER_STYLE, passage_anchor
+from vemgorvad.ui.viewmodels.common import ACTOR_STYLES, OTHER_STYLE, passage_anchor
 
 
 def e(text: object) -> str:

@@ -1,7 +1,8 @@
 """The app's own words in Swedish and English (the data's labels come from the graph).
 
 Every sentence a person reads is in ``vemgorvad/ui/locales/<lang>.json`` (``texts`` for
-the page, ``map`` for the actor map page, ``examples`` for the example questions); how a
+the page, ``map`` for the actor map page, ``examples`` for the example questions,
+``warnings`` for the reference checker's messages, in the CLI too); how a
 passage's score reads as a strength ("stark träff") is in ``locales/strength.json``.
 The language switch changes only these labels and which of the graph's labels is shown;
 the engine always answers in the question's own language.
@@ -35,6 +36,10 @@ TEXTS: dict[str, dict[str, str]] = {lang: data["texts"] for lang, data in _LOCAL
 MAP_TEXTS: dict[str, dict[str, str]] = {lang: data["map"] for lang, data in _LOCALE.items()}
 """The actor map page's labels (sent to it as JSON)."""
 
+WARNINGS: dict[str, dict[str, str]] = {lang: data["warnings"] for lang, data in _LOCALE.items()}
+"""The reference checker's messages (:data:`vemgorvad.graph.checker.MESSAGES`) as
+sentences, and the words for what happened on a date."""
+
 STRENGTH_LEVELS: list[tuple[str, float]] = [
     (level["level"], float(level["min"]))
     for level in json.loads((LOCALES / "strength.json").read_text(encoding="utf-8"))["levels"]
@@ -53,6 +58,31 @@ def t(lang: str, key: str, **values: Any) -> str:
     """The label ``key`` in ``lang`` (Swedish when missing), with ``{values}`` filled in."""
     text = TEXTS.get(lang, TEXTS["sv"]).get(key) or TEXTS["sv"].get(key, key)
     return text.format(**values) if values else text
+
+
+def warning(lang: str, message: Mapping[str, Any]) -> str:
+    """A message of the reference checker as a sentence in ``lang`` (Swedish when missing).
+
+    >>> warning("en", {"key": "not_yet_in_force", "regulation": "Lag (2030:1)", "date": "2030-01-01"})
+    'Lag (2030:1) comes into force only on 2030-01-01.'
+    >>> dates = [{"date": "1999", "in_force": True}, {"date": "2005", "event": {"sv": None, "en": None}}]
+    >>> warning("sv", {"key": "year_disagrees", "year": "2004", "regulation": "Sexköpslagen", "dates": dates})
+    'Årtalet 2004 stämmer inte med grafen: Sexköpslagen trädde i kraft 1999, händelse 2005.'
+    """
+    words = WARNINGS.get(lang, WARNINGS["sv"])
+    values = {name: value for name, value in message.items() if name != "key"}
+    if "dates" in values:
+        said = {
+            (
+                date["date"],
+                words["date_in_force"]
+                if date.get("in_force")
+                else date["event"].get(lang) or words["date_event"],
+            )
+            for date in values["dates"]
+        }
+        values["dates"] = ", ".join(f"{what} {date}" for date, what in sorted(said))
+    return words[message["key"]].format(**values)
 
 
 def strength(score: float | None) -> str | None:

@@ -1,8 +1,9 @@
 """The Lagrum (Legal references) view: the legal table, the timeline and the checker.
 
-The data come from :func:`vemgorvad.graph.legal_view.legal_table`,
-:func:`vemgorvad.graph.legal_view.timeline` and :class:`vemgorvad.graph.refs.ReferenceChecker`;
-this module only renders them.
+The data come from :func:`vemgorvad.ui.viewmodels.legal.legal_table`,
+:func:`vemgorvad.ui.viewmodels.legal.timeline` and :class:`vemgorvad.graph.checker.ReferenceChecker`
+(its messages worded by :mod:`vemgorvad.ui.viewmodels.references`); this module only
+renders them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 
 from rdflib import Graph
 
-from vemgorvad.graph.refs import ReferenceChecker, read_text
+from vemgorvad.corpus.load import read_text
+from vemgorvad.graph.checker import ReferenceChecker
+from vemgorvad.ui.viewmodels.references import worded
 from vemgorvad.ui.views.html import actor_link, e, mark, passage_link, table
 from vemgorvad.ui.views.i18n import LOCALES, pick, t
 
@@ -226,8 +229,8 @@ class Checker:
             return self._checker
 
     def check(self, text: str, base: str | None = None) -> list[dict[str, Any]]:
-        """:func:`vemgorvad.graph.refs.check_text` with the cached indexes."""
-        return self.get().check(text, base or None)
+        """:func:`vemgorvad.ui.viewmodels.references.check_text` with the cached indexes."""
+        return worded(self.get().check(text, base or None))
 
     def check_path(self, path: Path, base: str | None = None) -> tuple[str, list[dict[str, Any]]]:
         """The text of a file and its checked references (a statute's SFS as base).

@@ -1,6 +1,6 @@
 """The Ansvarsmatris (Responsibility matrix) view and its CSV and xlsx exports.
 
-The matrix itself is :func:`vemgorvad.graph.views.responsibility_matrix`; here it is
+The matrix itself is :func:`vemgorvad.ui.viewmodels.matrix.responsibility_matrix`; here it is
 drawn as a table (actors as rows, target groups as columns) and written to files.
 """
 

@@ -1,7 +1,7 @@
 """The Källa (Source) view: every document section by section, every passage anchored.
 
 Each passage is a block with ``id=<passage_anchor>`` (safe characters only) and its id
-shown; the actors and laws it mentions (:func:`vemgorvad.graph.views.source_view`) are
+shown; the actors and laws it mentions (:func:`vemgorvad.ui.viewmodels.source.source_view`) are
 underlined, actors linked to the map.
 """
 

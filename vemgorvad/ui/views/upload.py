@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from vemgorvad import settings
-from vemgorvad.graph.views import passage_anchor
+from vemgorvad.ui.viewmodels.common import passage_anchor
 from vemgorvad.ui.views.html import actor_link, e, passage_link
 from vemgorvad.ui.views.i18n import pick, t
 

@@ -3,7 +3,7 @@
 Data: ../shared/peer-tests/ferenda-legalref/legalref-cases.jsonl beside the repository (its
 README.md explains base documents, modes and name lookups). The cases are ferenda's test data,
 BSD 2-Clause licence, copyright (c) 2012-2013 Staffan Malmgren; the licence notice travels
-with what we derive from it, in vemgorvad/graph/FERENDA_LICENSE.txt and
+with what we derive from it, in vemgorvad/legal/FERENDA_LICENSE.txt and
 tests/graph/legalref_cases/NOTICE.
 
 Links are compared by target, per case as sets (the README allows spans to differ). The

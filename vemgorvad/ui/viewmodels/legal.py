@@ -21,21 +21,19 @@ from typing import Any
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDFS
 
-from vemgorvad.graph.query import Entity, KnowledgeGraph
-from vemgorvad.graph.views import (
+from vemgorvad.graph.model import Entity, KnowledgeGraph
+from vemgorvad.graph.regulations import citations, regulation_status
+from vemgorvad.graph.walks import (
     ORIGIN_CURATED,
     ORIGIN_EXTRACTED,
-    _fact_source,
-    _is_actor,
-    _labels,
-    _law_closure,
-    _local,
-    _origin,
-    _passage_document,
-    _passage_info,
-    _ref,
-    passage_anchor,
+    is_actor,
+    labels,
+    law_parts,
+    local_name,
+    origin,
+    passage_documents,
 )
+from vemgorvad.ui.viewmodels.common import fact_source, passage_anchor, passage_info, ref
 from vemgorvad.vocab import VGV
 
 __all__ = ["legal_table", "natural_key", "timeline"]
@@ -56,16 +54,9 @@ def natural_key(text: str) -> tuple[Any, ...]:
     )
 
 
-def _replacements(kg: KnowledgeGraph, iri: str) -> list[str]:
-    node = URIRef(iri)
-    newer = {str(n) for n in kg.graph.objects(node, DCTERMS.isReplacedBy)}
-    newer |= {str(n) for n in kg.graph.subjects(DCTERMS.replaces, node)}
-    return sorted(newer)
-
-
 def _kinds(kg: KnowledgeGraph, iri: str) -> list[dict[str, Any]]:
     return [
-        {"id": _local(str(kind)), **_labels(kg, kind)}
+        {"id": local_name(str(kind)), **labels(kg, kind)}
         for kind in sorted(kg.graph.objects(URIRef(iri), VGV.regulationKind), key=str)
     ]
 
@@ -88,8 +79,8 @@ def _force_source(kg: KnowledgeGraph, iri: str, entity: Entity) -> dict[str, Any
     Turtle; None when nothing says so."""
     for fact in sorted(kg.facts_by_entity.get(iri, ()), key=lambda f: f.iri):
         dated = fact.kind == "event" and fact.subject == iri and fact.since and fact.passage_id
-        if dated and (_local(fact.relation) == "EnteredIntoForce" or fact.since == entity.in_force):
-            return {"kind": "passage", "date": fact.since, **_fact_source(fact)}
+        if dated and (local_name(fact.relation) == "EnteredIntoForce" or fact.since == entity.in_force):
+            return {"kind": "passage", "date": fact.since, **fact_source(fact)}
     document = _statute_document(kg, iri)
     if document and entity.in_force:
         return {"kind": "header", "date": entity.in_force, "document": document}
@@ -102,23 +93,19 @@ def _status(
     kg: KnowledgeGraph, iri: str, today: str
 ) -> tuple[str, list[dict[str, Any]], dict[str, Any] | None]:
     """("in force" | "replaced" | "not yet in force" | "unknown", replacements, source):
-    a status only with a source that says so."""
-    entity = kg.entities[iri]
-    own = _replacements(kg, iri)
+    a status only with a source that says so
+    (:func:`vemgorvad.graph.regulations.regulation_status`)."""
     act = kg.graph.value(URIRef(iri), DCTERMS.isPartOf)
-    newer = own or (_replacements(kg, str(act)) if act is not None else [])
-    replaced_by = [{**_ref(kg, n), "in_force": _in_force(kg, n)} for n in newer]
-    if replaced_by:
-        newest = newer[0]
-        source = _force_source(kg, newest, kg.entities[newest]) if newest in kg.entities else None
-        return "replaced", replaced_by, source or {"kind": "graph"}
-    source = _force_source(kg, iri, entity)
-    if source is None:
-        return "unknown", [], None
-    date = str(source["date"])
-    if len(date) == 10 and date > today:
-        return "not yet in force", [], source
-    return "in force", [], source
+    source = _force_source(kg, iri, kg.entities[iri])
+    date = str(source["date"]) if source is not None else None
+    status = regulation_status(kg.graph, URIRef(iri), act, date, today)
+    if status.state != "replaced":
+        return status.state, [], source
+    newer = [str(node) for node in status.newer]
+    replaced_by = [{**ref(kg, n), "in_force": _in_force(kg, n)} for n in newer]
+    newest = newer[0]
+    source = _force_source(kg, newest, kg.entities[newest]) if newest in kg.entities else None
+    return "replaced", replaced_by, source or {"kind": "graph"}
 
 
 def _cited_by(kg: KnowledgeGraph) -> dict[str, set[str]]:
@@ -133,7 +120,7 @@ def _cited_by(kg: KnowledgeGraph) -> dict[str, set[str]]:
 def _first_passages(kg: KnowledgeGraph) -> dict[str, str]:
     first: dict[str, str] = {}
     for passage_iri, passage_id in kg.passage_ids.items():
-        info = _passage_info(kg, passage_iri)
+        info = passage_info(kg, passage_iri)
         if info and info["ordinal"] == 0:
             first[info["document"]] = passage_id
     return first
@@ -143,7 +130,7 @@ def _text_of(kg: KnowledgeGraph, iri: str, first: dict[str, str]) -> dict[str, A
     """The passage holding a provision's text, or the first passage of an act's text."""
     text_passage = kg.graph.value(URIRef(iri), VGV.passage)
     if text_passage is not None:
-        return _passage_info(kg, text_passage)
+        return passage_info(kg, text_passage)
     document = _statute_document(kg, iri)
     if document and document in first:
         pid = first[document]
@@ -155,8 +142,8 @@ def _binds(kg: KnowledgeGraph, parts: set[str]) -> list[dict[str, Any]]:
     binds: dict[str, dict[str, Any]] = {}
     for part in parts:
         for fact in kg.facts_by_entity.get(part, ()):
-            if fact.kind == "duty" and part in fact.laws and _is_actor(kg, fact.subject):
-                binds.setdefault(fact.subject, _ref(kg, fact.subject))
+            if fact.kind == "duty" and part in fact.laws and is_actor(kg, fact.subject):
+                binds.setdefault(fact.subject, ref(kg, fact.subject))
     return sorted(binds.values(), key=lambda a: a["label"].casefold())
 
 
@@ -169,8 +156,7 @@ def _row(
     first: dict[str, str],
 ) -> dict[str, Any]:
     facts = [f for f in kg.facts_by_entity.get(iri, ()) if not f.extracted]
-    citations = sorted(str(c) for c in kg.graph.objects(URIRef(iri), VGV.citation))
-    citations.sort(key=lambda c: c.startswith("CELEX"))
+    readable = citations(kg.graph, URIRef(iri))
     status, replaced_by, source = _status(kg, iri, today)
     part_of = kg.graph.value(URIRef(iri), DCTERMS.isPartOf)
     return {
@@ -179,28 +165,28 @@ def _row(
         "label_en": entity.label_en,
         "kind": entity.kind,
         "kinds": _kinds(kg, iri),
-        "citations": citations,
-        "citation": citations[0] if citations else None,
+        "citations": readable,
+        "citation": readable[0] if readable else None,
         "in_force": entity.in_force,
         "in_force_source": _force_source(kg, iri, entity),
         "status": status,
         "status_source": source,
         "replaced_by": replaced_by,
-        "part_of": _ref(kg, str(part_of)) if part_of is not None else None,
-        "origin": _origin(kg, iri),
+        "part_of": ref(kg, str(part_of)) if part_of is not None else None,
+        "origin": origin(kg, iri),
         "statements": [
             {
                 "fact": f.iri,
                 "kind": f.kind,
-                "subject": _ref(kg, f.subject),
+                "subject": ref(kg, f.subject),
                 "statement": f.statement,
                 "statement_en": f.statement_en,
                 "since": f.since,
-                **_fact_source(f),
+                **fact_source(f),
             }
             for f in sorted(facts, key=lambda f: (f.passage_id or "", f.iri))
         ],
-        "binds": _binds(kg, _law_closure(kg, iri)),
+        "binds": _binds(kg, law_parts(kg, iri)),
         "cited_in": cited,
         "cited_in_count": len(cited),
         "text": _text_of(kg, iri, first),
@@ -230,16 +216,16 @@ def legal_table(kg: KnowledgeGraph, today: str | None = None) -> list[dict[str, 
     today = today or dt.date.today().isoformat()
     cited_by = _cited_by(kg)
     first = _first_passages(kg)
-    order = {pid: (doc, pid) for pid, doc in _passage_document(kg).items()}
+    order = {pid: (doc, pid) for pid, doc in passage_documents(kg).items()}
     rows = []
     for iri, entity in kg.entities.items():
         if entity.kind not in ("law", "provision"):
             continue
         facts = [f for f in kg.facts_by_entity.get(iri, ()) if not f.extracted]
-        if entity.kind == "provision" and _origin(kg, iri) != ORIGIN_CURATED and not facts:
+        if entity.kind == "provision" and origin(kg, iri) != ORIGIN_CURATED and not facts:
             continue
         cited = sorted(
-            {p for part in _law_closure(kg, iri) for p in cited_by.get(part, ())},
+            {p for part in law_parts(kg, iri) for p in cited_by.get(part, ())},
             key=lambda pid: order.get(pid, ("", pid)),
         )
         rows.append(_row(kg, iri, entity, today, cited, first))
@@ -268,28 +254,28 @@ def timeline(kg: KnowledgeGraph) -> list[dict[str, Any]]:
         if fact.kind != "event" or not fact.since:
             continue
         kind = kg.graph.value(URIRef(fact.iri), VGV.eventKind)
-        labels = _labels(kg, kind) if kind is not None else {"label": "", "label_en": None}
+        kind_said = labels(kg, kind) if kind is not None else {"label": "", "label_en": None}
         entries.append(
             {
                 "date": fact.since,
-                "kind": _local(str(kind)) if kind is not None else "event",
-                "kind_label": labels["label"],
-                "kind_label_en": labels["label_en"],
-                "regulation": _ref(kg, fact.subject),
+                "kind": local_name(str(kind)) if kind is not None else "event",
+                "kind_label": kind_said["label"],
+                "kind_label_en": kind_said["label_en"],
+                "regulation": ref(kg, fact.subject),
                 "statement": fact.statement,
                 "statement_en": fact.statement_en,
-                "origin": _origin(kg, fact.subject),
-                **_fact_source(fact),
+                "origin": origin(kg, fact.subject),
+                **fact_source(fact),
             }
         )
         if entries[-1]["kind"] == "EnteredIntoForce":
             seen.add((fact.subject, fact.since))
-    in_force = _labels(kg, VGV.inForce, RDFS.label)
+    in_force = labels(kg, VGV.inForce, RDFS.label)
     for node, value in kg.graph.subject_objects(VGV.inForce):
         iri = str(node)
         if iri not in kg.entities or (iri, str(value)) in seen:
             continue
-        if _origin(kg, iri) == ORIGIN_EXTRACTED:
+        if origin(kg, iri) == ORIGIN_EXTRACTED:
             continue
         entries.append(
             {
@@ -297,10 +283,10 @@ def timeline(kg: KnowledgeGraph) -> list[dict[str, Any]]:
                 "kind": "inForce",
                 "kind_label": in_force["label"],
                 "kind_label_en": in_force["label_en"],
-                "regulation": _ref(kg, iri),
+                "regulation": ref(kg, iri),
                 "statement": None,
                 "statement_en": None,
-                "origin": _origin(kg, iri),
+                "origin": origin(kg, iri),
                 "passage_id": None,
                 "anchor": None,
                 "quote": None,

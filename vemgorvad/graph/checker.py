@@ -1,7 +1,8 @@
 """The reference checker: what the legal references of a text point to, and what has aged.
 
 A policy writer pastes a text (or gives a file); every legal reference in it is read with
-:mod:`vemgorvad.graph.legalref`, resolved against the knowledge graph and checked:
+:mod:`vemgorvad.legal`, resolved against the knowledge graph
+(:class:`vemgorvad.graph.resolve.ReferenceResolver`, shared with the extractor) and checked:
 
 * is the act known (a curated node, or a statute whose text the corpus holds)? A
   reference to an act the graph does not know, or knows only from automatic
@@ -11,63 +12,70 @@ A policy writer pastes a text (or gives a file); every legal reference in it is 
 * does a year next to "infördes", "trädde i kraft", "gäller sedan", "från och med",
   "blev lag" … in the same sentence match a date the graph knows for that regulation
   (its ``vgv:inForce``, its ``vgv:RegulationEvent`` dates, and those of its provisions)?
-* has the act been replaced (``dcterms:isReplacedBy``, or another act
-  ``dcterms:replaces`` it), as socialtjänstlagen (2001:453) was on 1 July 2025?
+* has the act been replaced (:func:`vemgorvad.graph.regulations.regulation_status`), as
+  socialtjänstlagen (2001:453) was on 1 July 2025?
 
 Each reference also says which corpus passages cite the same act or provision
 (``vgv:cites``, added by :func:`vemgorvad.graph.extract.link_mentions`).
 
-The :class:`ReferenceResolver` that maps a parsed reference to its graph node is shared
-with the extractor, so the checker and the build agree on what a reference means.
+A problem is a message: a key of :data:`MESSAGES` and its values, never a sentence; the
+faces word it in their language from their locale files.
 
 >>> from vemgorvad.corpus.load import load_corpus  # doctest: +SKIP
 >>> graph = build_graph(load_corpus(settings.corpus_dir()).documents)  # doctest: +SKIP
 >>> [r["status"] for r in check_text("enligt 5 kap. 11 § socialtjänstlagen", graph)]  # doctest: +SKIP
-['replaced by Socialtjänstlag (2025:400)']
+['replaced by Socialtjänstlag (2025:400) from 2025-07-01']
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.namespace import DCTERMS, SKOS
 from rdflib.term import Node
 
-from vemgorvad.corpus.model import normalize_space
-from vemgorvad.graph.legalref import LegalRef, LegalRefParser
-from vemgorvad.vocab import LAGEN, VGV
+from vemgorvad.graph.regulations import citations, regulation_status
+from vemgorvad.graph.resolve import ReferenceResolver, Resolution
+from vemgorvad.legal import LegalRef, LegalRefParser
+from vemgorvad.text import fold_label, normalize_space
+from vemgorvad.vocab import VGV
 
 logger = logging.getLogger(__name__)
 
-__all__ = [
-    "MAX_CITED_IN",
-    "ReferenceChecker",
-    "ReferenceResolver",
-    "Resolution",
-    "check_file",
-    "check_text",
-    "fold_label",
-    "format_table",
-]
+__all__ = ["MAX_CITED_IN", "MESSAGES", "ReferenceChecker", "check_text"]
+
+MESSAGES: dict[str, tuple[str, ...]] = {
+    "unknown_regulation": ("reference",),
+    "unknown_named_regulation": ("reference", "label"),
+    "extracted_only": ("reference", "label"),
+    "replaced": ("regulation", "replacement"),
+    "replaced_from": ("regulation", "replacement", "since"),
+    "to_be_replaced": ("regulation", "replacement", "since"),
+    "not_yet_in_force": ("regulation", "date"),
+    "no_such_section": ("section", "act"),
+    "year_disagrees": ("year", "regulation", "dates"),
+}
+"""The problems a checked reference can have (``{"key": …, **values}``), each with the
+values its message carries. ``dates`` is a list of :meth:`ReferenceChecker.known_dates`."""
 
 MAX_CITED_IN = 10
 """How many citing passages a reference lists (``cited_in``)."""
 
-REGULATION_CLASSES = (VGV.Regulation, VGV.Provision, VGV.PreparatoryWork)
-"""The node types a legal reference can resolve to."""
+_WORDS = json.loads((Path(__file__).parent / "data" / "checker_words.json").read_text("utf-8"))
 
 DATE_CUES = re.compile(
-    r"\b(?:infördes|införts|infört|införd|trädde\s+i\s+kraft|träder\s+i\s+kraft|"
-    r"trätt\s+i\s+kraft|i\s+kraft|gäller\s+sedan|gällt\s+sedan|gäller\s+från|"
-    r"gäller\s+som\s+lag|från\s+och\s+med|blev\s+lag|började\s+gälla|antogs|beslutades)\b",
+    r"\b(?:"
+    + "|".join(r"\s+".join(map(re.escape, cue.split())) for cue in _WORDS["date_cues"])
+    + r")\b",
     re.IGNORECASE,
 )
 """Words that make a year in the same sentence a claim about when a regulation began."""
@@ -83,39 +91,12 @@ _STATUTE_PASSAGE = re.compile(
 )
 """A statute passage id that is one section, with or without a ``(2)`` suffix."""
 
-_STATUTE_HEADER = re.compile(r"^SFS-nummer:.*?(?:\n[ \t]*\n|\Z)", re.MULTILINE | re.DOTALL)
 _SECTION_LABEL = re.compile(r"\d+(?: \w)? (?:kap\. \d+(?: \w)? )?§")
 _LAW_NOUN = re.compile(
-    r"\w*(?:lag|lagen|balk|balken|förordning|förordningen|konvention|konventionen|kungörelse)\b",
-    re.IGNORECASE,
+    r"\w*(?:" + "|".join(map(re.escape, _WORDS["law_nouns"])) + r")\b", re.IGNORECASE
 )
-_PARENTHESIS = re.compile(r"\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*")
-
-
-# --- labels ----------------------------------------------------------------------------
-
-
-def fold_label(text: str) -> str:
-    """A label as a lookup key: white space, case, soft hyphens and dashes do not matter.
-
-    >>> fold_label("Bryssel  II-förordningen")
-    'bryssel ii-förordningen'
-    """
-    text = text.replace("\u00ad", "").replace("–", "-").replace("—", "-")
-    return normalize_space(text).casefold()
-
-
-def strip_genitive(key: str) -> str:
-    """The folded key without a closing genitive s ("jämställdhetsmyndighetens" → "…ten").
-
-    >>> strip_genitive("fn:s"), strip_genitive("socialstyrelsens"), strip_genitive("sol")
-    ('fn', 'socialstyrelsen', 'sol')
-    """
-    if key.endswith(":s"):
-        return key[:-2]
-    if len(key) > 4 and key.endswith("s") and not key.endswith("ss"):
-        return key[:-1]
-    return key
+"""A label whose first word ends in a law's noun ("Socialtjänstlag (2025:400)"): lower case in a
+sentence."""
 
 
 def _literal_in(
@@ -138,126 +119,6 @@ def _swedish_literal(value: Node) -> bool:
 
 def _year(value: Node | str) -> str:
     return str(value)[:4]
-
-
-# --- resolving a reference to a graph node -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """What a legal reference names in the graph.
-
-    Attributes:
-        act: the act (the graph's node when known, else the parser's IRI).
-        provision: the section (§) the reference names, when it names one (may be absent
-            from the graph).
-        node: the graph node to link: the provision when the graph has it, else the act
-            when the graph has it, else None.
-        extracted: the node is known only from automatic extraction, not curated.
-    """
-
-    act: URIRef
-    provision: URIRef | None
-    node: URIRef | None
-    extracted: bool
-
-    @property
-    def known(self) -> bool:
-        """Whether the graph holds the reference's act (or provision) at all."""
-        return self.node is not None
-
-
-class ReferenceResolver:
-    """Maps parsed legal references to the regulation nodes of a graph.
-
-    The parser's IRI is used when the graph holds it. Where the parser found the act by
-    a name, or its IRI is not in the graph, the graph's own labels and citations decide
-    ("Bryssel II-förordningen" is the curated node of that label; "den nya
-    socialtjänstlagen" is socialtjänstlag (2025:400); "1996 års Haagkonvention" is the
-    curated node, whatever slug the parser gives it).
-
-    Args:
-        graph: a graph built by :func:`vemgorvad.graph.build.build_graph`.
-    """
-
-    LOOKBACK_WORDS = 3
-    """How many words before a law name may belong to a longer curated label."""
-
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-        self.regulations: set[URIRef] = {
-            node
-            for cls in REGULATION_CLASSES
-            for node in graph.subjects(RDF.type, cls)
-            if isinstance(node, URIRef)
-        }
-        self.extracted: set[URIRef] = {
-            node
-            for node in graph.subjects(PROV.wasGeneratedBy, VGV.extractor)
-            if isinstance(node, URIRef)
-        }
-        by_label: dict[str, set[URIRef]] = defaultdict(set)
-        for node in self.regulations:
-            for predicate in (SKOS.prefLabel, SKOS.altLabel, VGV.citation, DCTERMS.identifier):
-                for value in graph.objects(node, predicate):
-                    if isinstance(value, Literal) and value.language in (None, "sv"):
-                        by_label[fold_label(str(value))].add(node)
-        # an extracted node never shadows a curated one of the same label
-        self.by_label: dict[str, URIRef] = {}
-        for key, nodes in by_label.items():
-            curated = nodes - self.extracted or nodes
-            if len(curated) == 1:
-                self.by_label[key] = next(iter(curated))
-
-    def lookup(self, name: str) -> URIRef | None:
-        """The regulation a name, alias or citation denotes, or None (unknown or ambiguous)."""
-        key = fold_label(name)
-        return self.by_label.get(key) or self.by_label.get(strip_genitive(key))
-
-    def _lookup_named(self, ref: LegalRef, text: str | None) -> URIRef | None:
-        """The curated node a law name denotes, trying longer labels that end with it."""
-        if text is not None:
-            before = text[max(0, ref.start - 80) : ref.start].split()
-            for words in range(min(self.LOOKBACK_WORDS, len(before)), 0, -1):
-                found = self.lookup(" ".join([*before[-words:], ref.text]))
-                if found is not None:
-                    return found
-        return self.lookup(ref.text)
-
-    def resolve(self, ref: LegalRef, text: str | None = None) -> Resolution:
-        """The graph node a reference names.
-
-        Args:
-            ref: a reference from :mod:`vemgorvad.graph.legalref`.
-            text: the text it was read from, to try longer names ("den nya …").
-        """
-        act = URIRef(ref.act.split("#", 1)[0])
-        whole_act = ref.chapter is None and ref.section is None
-        named: URIRef | None = None
-        if ref.resolved_by == "name_lookup" and whole_act:
-            named = self._lookup_named(ref, text)
-        if named is None and act not in self.regulations:
-            candidates = [ref.act_label, _PARENTHESIS.sub(" ", ref.act_label)]
-            if ref.sfs:
-                candidates.append(f"SFS {ref.sfs}")
-            if whole_act:
-                candidates.insert(0, ref.text)
-            named = next(filter(None, map(self.lookup, candidates)), None)
-        if named is not None:
-            act = named
-        provision = None
-        if ref.section and str(act).startswith(str(LAGEN)) and "#" not in str(act):
-            chapter = f"K{ref.chapter}" if ref.chapter else ""
-            provision = URIRef(f"{act}#{chapter}P{ref.section}")
-        node = None
-        if provision is not None and provision in self.regulations:
-            node = provision
-        elif act in self.regulations:
-            node = act
-        return Resolution(act, provision, node, node is not None and node in self.extracted)
-
-
-# --- the checker ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -351,9 +212,8 @@ class ReferenceChecker:
         return f"{label} {citation}" if citation.startswith("(") else f"{label} ({citation})"
 
     def _citation(self, node: Node) -> str | None:
-        values = sorted(str(v) for v in self.graph.objects(node, VGV.citation))
-        values.sort(key=lambda value: value.startswith("CELEX"))  # the readable one first
-        return values[0] if values else None
+        readable = citations(self.graph, node)
+        return readable[0] if readable else None
 
     def _kind(self, node: Node) -> str | None:
         kinds = sorted(
@@ -372,41 +232,37 @@ class ReferenceChecker:
         whole = self.graph.value(node, DCTERMS.isPartOf)
         return whole if whole is not None and whole in self.resolver.regulations else node
 
-    def _replacements(self, node: Node) -> list[Node]:
-        newer = set(self.graph.objects(node, DCTERMS.isReplacedBy))
-        newer |= set(self.graph.subjects(DCTERMS.replaces, node))
-        return sorted(newer, key=str)
-
-    def known_dates(self, node: Node, lang: str = "sv") -> list[tuple[str, str]]:
-        """``(date, what happened)`` the graph knows of a regulation and of its provisions,
-        what happened said in ``lang`` (``sv`` or ``en``).
+    def known_dates(self, node: Node) -> list[dict[str, Any]]:
+        """What the graph dates of a regulation and of its provisions: ``{"date",
+        "in_force": True}`` for its ``vgv:inForce``, ``{"date", "event": {"sv", "en"}}``
+        (the event kind's labels, None where it has none) for a ``vgv:RegulationEvent``.
 
         A provision without dates of its own takes its act's.
         """
-        in_force_words, event_word = (
-            ("entered into force", "event") if lang == "en" else ("trädde i kraft", "händelse")
-        )
 
-        def own(regulation: Node) -> list[tuple[str, str]]:
-            dates = []
+        def own(regulation: Node) -> list[dict[str, Any]]:
+            dates: list[dict[str, Any]] = []
             in_force = self.graph.value(regulation, VGV.inForce)
             if in_force is not None:
-                dates.append((str(in_force), in_force_words))
+                dates.append({"date": str(in_force), "in_force": True})
             for event in self.graph.subjects(VGV.regulation, regulation):
                 date = self.graph.value(event, VGV.date)
                 if date is None:
                     continue
                 kind = self.graph.value(event, VGV.eventKind)
-                what = _literal_in(self.graph, kind, lang=lang) if kind is not None else None
-                dates.append((str(date), what or event_word))
+                labels = {
+                    lang: _literal_in(self.graph, kind, lang=lang) if kind is not None else None
+                    for lang in ("sv", "en")
+                }
+                dates.append({"date": str(date), "event": labels})
             return dates
 
         dates = own(node)
         for part in self.parts.get(node, ()):
             dates += own(part)
         if not dates and self._act_of(node) != node:
-            return self.known_dates(self._act_of(node), lang)
-        return sorted(set(dates))
+            return self.known_dates(self._act_of(node))
+        return dates
 
     def _cited_in(self, node: Node, act: Node) -> list[str]:
         targets = {node} if node != act else {act, *self.parts.get(act, ())}
@@ -454,13 +310,6 @@ class ReferenceChecker:
         self, ref: LegalRef, resolution: Resolution, years: Sequence[str]
     ) -> dict[str, Any]:
         node = resolution.node
-        warnings: list[str] = []
-        warnings_en: list[str] = []
-
-        def warn(swedish: str, english: str) -> None:
-            warnings.append(swedish)
-            warnings_en.append(english)
-
         result: dict[str, Any] = {
             "text": ref.text,
             "start": ref.start,
@@ -474,19 +323,10 @@ class ReferenceChecker:
             "section_exists": None,
             "cited_in": [],
             "cited_in_count": 0,
-            "warnings": warnings,
-            "warnings_en": warnings_en,
+            "warnings": [],
         }
         if node is None:
-            text, label = fold_label(ref.text), fold_label(ref.act_label)
-            shown = ref.act_label if text in label else normalize_space(ref.text)
-            also = "" if text in label or label in text else f" ({ref.act_label})"
-            warn(
-                f"Okänd författning: «{shown}»{also} finns inte i kunskapsgrafen; "
-                "kontrollera namn och nummer.",
-                f"Unknown regulation: «{shown}»{also} is not in the knowledge graph; "
-                "check its name and number.",
-            )
+            result["warnings"].append(_unknown(ref))
             return result
         act = self._act_of(node) if node != resolution.act else resolution.act
         result["resolved"] = {
@@ -496,42 +336,50 @@ class ReferenceChecker:
             "citation": self._citation(node) or self._citation(act),
         }
         if resolution.extracted:
-            warn(
-                f"«{normalize_space(ref.text)}» är bara känd genom automatisk extraktion "
-                f"({self.label(node)}), inte granskad; kontrollera hänvisningen.",
-                f"«{normalize_space(ref.text)}» is only known from automatic extraction "
-                f"({self.label(node)}), not reviewed; check the reference.",
+            result["warnings"].append(
+                {
+                    "key": "extracted_only",
+                    "reference": normalize_space(ref.text),
+                    "label": self.label(node),
+                }
             )
-            cited = self._cited_in(node, act)
-            result.update(cited_in=cited[:MAX_CITED_IN], cited_in_count=len(cited))
-            return result
+        else:
+            self._check_status(result, node, act)
+            self._check_section(result, ref, act)
+            self._check_years(result, node, years)
+        cited = self._cited_in(node, act)
+        result.update(cited_in=cited[:MAX_CITED_IN], cited_in_count=len(cited))
+        return result
+
+    def _check_status(self, result: dict[str, Any], node: Node, act: Node) -> None:
+        """The status of a known regulation, and a warning when it has been (or will be)
+        replaced or is not yet in force."""
         in_force = self._in_force(node)  # a provision's own date; its act's may not be its
         result["in_force"] = in_force
         result["status"] = "in force"
-        replaced = node if self._replacements(node) else act
-        replacements = self._replacements(replaced)
-        if replacements:
-            newer = replacements[0]
+        status = regulation_status(self.graph, node, act, in_force, self.today.isoformat())
+        if status.state == "replaced" and status.replaced is not None:
+            newer = status.newer[0]
             since = self._in_force(newer)
             result["status"] = f"replaced by {self.name(newer)}" + (
                 f" from {since}" if since else ""
             )
-            past = since is None or since <= self.today.isoformat()
-            warn(
-                f"{self.name(replaced)} {'har ersatts' if past else 'ersätts'} av "
-                f"{self.name(newer, sentence_start=False)}"
-                + (f" från {since}" if since else "")
-                + "; kontrollera att hänvisningen fortfarande gäller.",
-                f"{self.name(replaced)} {'has been' if past else 'will be'} replaced by "
-                f"{self.name(newer, sentence_start=False)}"
-                + (f" from {since}" if since else "")
-                + "; check that the reference still holds.",
+            message = {
+                "key": "replaced",
+                "regulation": self.name(status.replaced),
+                "replacement": self.name(newer, sentence_start=False),
+            }
+            if since is not None:
+                future = since > self.today.isoformat()
+                message.update(key="to_be_replaced" if future else "replaced_from", since=since)
+            result["warnings"].append(message)
+        elif status.state == "not yet in force":
+            result["warnings"].append(
+                {"key": "not_yet_in_force", "regulation": self.label(node), "date": in_force}
             )
-        elif in_force and len(in_force) == 10 and in_force > self.today.isoformat():
-            warn(
-                f"{self.label(node)} träder i kraft först {in_force}.",
-                f"{self.label(node)} comes into force only on {in_force}.",
-            )
+
+    def _check_section(self, result: dict[str, Any], ref: LegalRef, act: Node) -> None:
+        """Whether the chapter or section cited exists in the statute text we hold."""
         exists = self._section_exists(ref, act)
         result["section_exists"] = exists
         if exists is False:
@@ -543,27 +391,28 @@ class ReferenceChecker:
                 )
                 if part
             )
-            warn(
-                f"{where} finns inte i {self.name(act, sentence_start=False)} "
-                "enligt lagtexten i korpusen.",
-                f"{where} does not exist in {self.name(act, sentence_start=False)} "
-                "according to the statute text in the corpus.",
+            result["warnings"].append(
+                {
+                    "key": "no_such_section",
+                    "section": where,
+                    "act": self.name(act, sentence_start=False),
+                }
             )
+
+    def _check_years(self, result: dict[str, Any], node: Node, years: Sequence[str]) -> None:
+        """A warning for each year the text claims that no date of the graph has."""
         dates = self.known_dates(node)
-        known_years = {_year(date) for date, _ in dates}
+        known_years = {_year(date["date"]) for date in dates}
         for year in years:
             if known_years and year not in known_years:
-                facts = ", ".join(f"{what} {date}" for date, what in dates)
-                facts_en = ", ".join(
-                    f"{what} {date}" for date, what in self.known_dates(node, "en")
+                result["warnings"].append(
+                    {
+                        "key": "year_disagrees",
+                        "year": year,
+                        "regulation": self.name(node),
+                        "dates": dates,
+                    }
                 )
-                warn(
-                    f"Årtalet {year} stämmer inte med grafen: {self.name(node)} {facts}.",
-                    f"The year {year} does not agree with the graph: {self.name(node)} {facts_en}.",
-                )
-        cited = self._cited_in(node, act)
-        result.update(cited_in=cited[:MAX_CITED_IN], cited_in_count=len(cited))
-        return result
 
     def _year_claims(self, text: str, refs: Sequence[LegalRef]) -> dict[int, list[str]]:
         """Years that sentences with a date cue claim for a reference: ref index → years.
@@ -598,6 +447,17 @@ class ReferenceChecker:
         return dict(claims)
 
 
+def _unknown(ref: LegalRef) -> dict[str, Any]:
+    """The message for a reference to a regulation the graph does not know: the act's
+    label where the reference is part of it ("SFS 2031:999" for "2031:999"), and the
+    label beside the reference where they differ."""
+    text, label = fold_label(ref.text), fold_label(ref.act_label)
+    shown = ref.act_label if text in label else normalize_space(ref.text)
+    if text in label or label in text:
+        return {"key": "unknown_regulation", "reference": shown}
+    return {"key": "unknown_named_regulation", "reference": shown, "label": ref.act_label}
+
+
 def _distance(ref: LegalRef, position: int) -> int:
     if position < ref.start:
         return ref.start - position
@@ -624,84 +484,8 @@ def check_text(text: str, kg_graph: Graph, base: str | None = None) -> list[dict
         ``in_force`` (date), ``status`` ("in force" | "replaced by …" | "unknown"),
         ``section_exists`` (True/False, None when we hold no text of the act or no
         section is named), ``cited_in`` (up to :data:`MAX_CITED_IN` passage ids citing the
-        same act or provision), ``cited_in_count``, ``warnings`` (Swedish sentences;
-        empty when all is well) and ``warnings_en`` (the same in English).
+        same act or provision), ``cited_in_count`` and ``warnings``: one message per
+        problem, empty when all is well (see :data:`MESSAGES`; the faces word them from
+        their locale files).
     """
     return ReferenceChecker(kg_graph).check(text, base)
-
-
-# --- files and tables ------------------------------------------------------------------
-
-
-def read_text(path: Path) -> tuple[str, str | None]:
-    """The text of a txt, md, docx or pdf file, and the SFS number when it is a statute.
-
-    Raises:
-        DocumentError: the file is missing, unreadable or of another type.
-    """
-    from vemgorvad.corpus.load import DocumentError, decode_text, load_document
-    from vemgorvad.corpus.passages import read_statute_header
-
-    suffix = path.suffix.lower()
-    if suffix in (".txt", ".md"):
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise DocumentError(path, f"cannot be read ({error.strerror})") from error
-        text = decode_text(data, path)
-        header = read_statute_header(text) if suffix == ".txt" else None
-        if header is None:
-            return text, None
-        # the SFST header is no prose: blank it out, keeping every offset of the body
-        head = _STATUTE_HEADER.search(text)
-        if head is not None:
-            text = re.sub(r"[^\n]", " ", text[: head.end()]) + text[head.end() :]
-        return text, header.sfs
-    if suffix in (".docx", ".pdf"):
-        document = load_document(path)
-        return "\n\n".join(passage.text for passage in document.passages), document.sfs
-    raise DocumentError(path, "not a text file: give a .txt, .md, .docx or .pdf file")
-
-
-def check_file(path: Path, kg_graph: Graph, base: str | None = None) -> list[dict[str, Any]]:
-    """:func:`check_text` of a file; a statute's own SFS number is the default base."""
-    text, sfs = read_text(path)
-    return check_text(text, kg_graph, base or sfs)
-
-
-def _cell(value: object, width: int) -> str:
-    text = "–" if value in (None, "") else normalize_space(str(value))
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def format_table(results: Iterable[dict[str, Any]]) -> str:
-    """A plain-text table of checked references, warnings on indented lines below each."""
-    columns = (
-        ("REFERENCE", 34),
-        ("RESOLVED", 34),
-        ("IN FORCE", 10),
-        ("STATUS", 38),
-        ("CITED IN", 8),
-    )
-    lines = ["  ".join(name.ljust(width) for name, width in columns).rstrip()]
-    total = warned = 0
-    for result in results:
-        total += 1
-        resolved = result["resolved"] or {}
-        cells = (
-            result["text"],
-            resolved.get("label"),
-            result["in_force"],
-            result["status"],
-            f"{result.get('cited_in_count', len(result['cited_in']))}",
-        )
-        lines.append(
-            "  ".join(
-                _cell(value, width).ljust(width)
-                for value, (_, width) in zip(cells, columns, strict=True)
-            ).rstrip()
-        )
-        warned += bool(result["warnings"])
-        lines.extend(f"    ! {warning}" for warning in result["warnings"])
-    lines.append(f"{total} references, {warned} with warnings")
-    return "\n".join(lines) + "\n"

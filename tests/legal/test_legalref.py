@@ -1,4 +1,4 @@
-"""Tests of vemgorvad.graph.legalref: our own data-driven cases, the memo, the statutes.
+"""Tests of vemgorvad.legal: our own data-driven cases, the memo, the statutes.
 
 The cases are files under legalref_cases/ (format in its README.md). The memo and the
 statutes are read from shared/ beside the repository, as CI has it.
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vemgorvad.graph import legalref
-from vemgorvad.graph.legalref import KINDS, LegalRef, LegalRefParser, parse
+from vemgorvad.legal import KINDS, LegalRef, LegalRefParser, parse
+from vemgorvad.legal import parser as legalref
 
 CASES_DIR = Path(__file__).resolve().parent / "legalref_cases"
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
