@@ -34,7 +34,7 @@ from vemgorvad.graph.model import KnowledgeGraph
 from vemgorvad.index.lexical import LexicalIndex
 from vemgorvad.qa import evidence as evidence_sentences
 from vemgorvad.qa import facts as facts_view
-from vemgorvad.qa import prepared, understand
+from vemgorvad.qa import prepared, shape, understand
 from vemgorvad.qa.abstain import QUESTION_FEATURES, Abstainer, Reasons, question_row
 from vemgorvad.qa.rank import FEATURES, Ranker, Signals, feature_row, sigmoid, with_gaps
 from vemgorvad.qa.understand import EntityMatcher, Mention
@@ -403,19 +403,19 @@ class Engine:
     ) -> dict[str, Any]:
         if vector is None:
             lang = understand.language(text) if text else "sv"
-            return _answer(question, False, TEXTS[lang]["empty"], [], [], [], lang, "empty", 0.0)
+            return shape.answer(question, False, TEXTS[lang]["empty"], [], [], [], lang, "empty", 0.0)
         analysis = self.analyse(text, vector)
         lang, kind, mentions, ranked = (
             analysis.lang, analysis.kind, analysis.mentions, analysis.ranked
         )
         similarity, signals = analysis.similarity, analysis.signals
         words = TEXTS[lang]
-        passages = [self._passage(s) for s in ranked[: settings.RETURNED_PASSAGES]]
+        passages = [shape.passage(self.passages[s.passage_id], s.score, s.dense) for s in ranked[: settings.RETURNED_PASSAGES]]
         answerable, confidence = self._probabilities(signals)
         reason, details = self.abstain_reason(text, lang, ranked, mentions, answerable)
         if reason:
             summary = words[reason].format(**details)
-            return _answer(
+            return shape.answer(
                 question, False, summary, [], [], passages, lang, kind, 0.0, started, mentions,
                 reason=reason, answerable_probability=answerable,
             )
@@ -436,7 +436,7 @@ class Engine:
         )
         if confidence < settings.UNCERTAIN_BELOW:
             summary = f"{words['uncertain']} {summary}"
-        return _answer(
+        return shape.answer(
             question,
             True,
             summary,
@@ -477,17 +477,6 @@ class Engine:
             text, lang, [s.passage_id for s in ranked], mentions, answerable < threshold
         )
 
-    def _passage(self, scored: Scored) -> dict[str, Any]:
-        passage = self.passages[scored.passage_id]
-        return {
-            "id": passage.id,
-            "document": passage.document,
-            "section": passage.section,
-            "text": passage.text,
-            "score": round(sigmoid(scored.score), 4),
-            "similarity": None if scored.dense is None else round(float(scored.dense), 4),
-        }
-
 def _fitted(load: Callable[[], Any], fallback: Callable[[], Any] | None) -> Any:
     """A fitted model from its data file, or the fallback when none was fitted yet or the
     one fitted names features this code no longer computes (the engine keeps answering,
@@ -499,43 +488,3 @@ def _fitted(load: Callable[[], Any], fallback: Callable[[], Any] | None) -> Any:
     except ValueError as error:
         logger.warning("the fitted model does not fit this code (%s); run `make fit`", error)
     return fallback() if fallback else None
-
-
-def _answer(
-    question: str,
-    answerable: bool,
-    summary: str,
-    facts: list[dict[str, Any]],
-    paths: list[list[dict]],
-    passages: list[dict[str, Any]],
-    lang: str,
-    kind: str,
-    confidence: float,
-    started: float | None = None,
-    mentions: list[Mention] | None = None,
-    *,
-    evidence: list[dict[str, str]] | None = None,
-    reason: str = "",
-    answerable_probability: float | None = None,
-) -> dict[str, Any]:
-    return {
-        "question": question,
-        "answerable": answerable,
-        "summary": summary,
-        "facts": facts if answerable else [],
-        "evidence": (evidence or []) if answerable else [],
-        "paths": paths if answerable else [],
-        "passages": passages,
-        "abstain_reason": reason or None,
-        "answerable_probability": (
-            None if answerable_probability is None else round(answerable_probability, 3)
-        ),
-        "language": lang,
-        "kind": kind,
-        "confidence": round(confidence, 3),
-        "entities": [
-            {**m.entity.ref(), "kind": m.entity.kind, "weight": round(m.weight, 3), "how": m.how}
-            for m in (mentions or [])
-        ],
-        "milliseconds": round((time.perf_counter() - started) * 1000, 1) if started else 0.0,
-    }
