@@ -212,6 +212,9 @@ def test_statutes_without_curated_node_get_one_from_their_header(
     assert (act, PROV.wasGeneratedBy, VGV.corpusLoader) in graph
     assert (URIRef("https://lagen.nu/1962:700"), VGV.regulationKind, VGV.Lag) in graph
     assert (URIRef("https://lagen.nu/2018:1197"), VGV.regulationKind, VGV.Lag) in graph
+    # and the names readers call it by, from the citation parser's table of acts
+    names = {str(n) for n in graph.objects(URIRef("https://lagen.nu/2018:1197"), SKOS.altLabel)}
+    assert "barnkonventionen" in names
 
 
 def test_relationships_are_materialised(graph: Graph) -> None:

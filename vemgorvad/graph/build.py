@@ -33,7 +33,7 @@ from rdflib.term import Node
 
 from vemgorvad import settings
 from vemgorvad.corpus.model import Document, Passage
-from vemgorvad.legal import provision_fragment
+from vemgorvad.legal import act_names, provision_fragment
 from vemgorvad.text import fold
 from vemgorvad.vocab import LAGEN, PREFIXES, VGV, document_iri, passage_iri
 
@@ -274,6 +274,8 @@ def _add_statute(graph: Graph, document: Document) -> None:
         graph.add((act, RDF.type, VGV.Regulation))
         graph.add((act, VGV.regulationKind, _kind_from_title(graph, document.title)))
         graph.add((act, SKOS.prefLabel, Literal(document.title, lang="sv")))
+        for name in act_names(sfs):  # "LVM", "brottsskadelagen": how readers name it
+            graph.add((act, SKOS.altLabel, Literal(name, lang="sv")))
         graph.add((act, VGV.citation, Literal(f"SFS {sfs}")))
         graph.add((act, PROV.wasGeneratedBy, VGV.corpusLoader))
         in_force = document.meta.get("in_force")

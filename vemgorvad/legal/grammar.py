@@ -167,6 +167,24 @@ def _read_acts(templates: dict[str, tuple[str, str]]) -> _ActTable:
 
 
 @cache
+def act_names(sfs: str) -> tuple[str, ...]:
+    """The names and stand-alone abbreviations a statute goes by (``acts.tsv``), by its SFS
+    number: what a reader calls it besides its title.
+
+    >>> act_names("1988:870")
+    ('lagen om vård av missbrukare i vissa fall', 'LVM')
+    >>> act_names("1999:999")
+    ()
+    """
+    for row in data_rows("acts.tsv"):
+        row += [""] * (6 - len(row))
+        kind, ident, _, names, _, standalone = row[:6]
+        if kind == "sfs" and ident == sfs:
+            return tuple(filter(None, [*names.split("|"), *standalone.split("|")]))
+    return ()
+
+
+@cache
 def grammar() -> Grammar:
     """Load and compile all data files (once)."""
     templates = {row[0]: (row[1], row[2] if len(row) > 2 else "") for row in data_rows("iris.tsv")}
