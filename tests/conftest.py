@@ -8,6 +8,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# the command line speaks the terminal's language; the tests read its English
+os.environ.update({"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""})
 
 
 @pytest.fixture(scope="session")

@@ -188,8 +188,9 @@ def test_extracted_acts_are_flagged(graph: Graph) -> None:
 # --- the command line -------------------------------------------------------------------------
 
 
-def _run(*args: str, build_root: Path) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, build_root: Path, lang: str = "C.UTF-8") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "VEMGORVAD_BUILD": str(build_root), "HF_HUB_OFFLINE": "1"}
+    env.update({"LANG": lang, "LC_ALL": "", "LC_MESSAGES": ""})
     return subprocess.run(
         [sys.executable, "-m", "vemgorvad.ui.cli", "refs", *args],
         capture_output=True,
@@ -225,6 +226,16 @@ def test_cli_table_on_planted_errors(build_root: Path) -> None:
     assert run.stdout.splitlines()[0].startswith("REFERENCE")
     assert run.stdout.count("    ! ") == 3
     assert "4 references, 3 with warnings" in run.stdout
+
+
+def test_cli_table_speaks_the_terminals_language(build_root: Path) -> None:
+    run = _run(str(SAMPLES / "planted_errors.md"), build_root=build_root, lang="sv_SE.UTF-8")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0].startswith("HÄNVISNING")
+    assert "4 hänvisningar, 3 med varningar" in run.stdout
+    english = _run(str(SAMPLES / "planted_errors.md"), build_root=build_root)
+    assert run.stdout.count("    ! ") == english.stdout.count("    ! ") == 3
+    assert run.stdout != english.stdout
 
 
 def test_cli_without_a_build_says_what_to_do(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from vemgorvad.ui.options import parser
+from vemgorvad.ui.views.i18n import say
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -72,7 +73,7 @@ def _ensure_built() -> None:
     try:
         result = build(progress=_progress_bar())
     except BuildError as error:
-        raise UserError(f"build failed: {error}") from error
+        raise UserError(say("build_failed", error=error)) from error
     if result.rebuilt:
         logger.info("built %s in %.1f s", result.path, result.seconds)
 
@@ -91,16 +92,23 @@ def cmd_build(args: argparse.Namespace) -> int:
             progress=None if args.quiet else _progress_bar(),
         )
     except BuildError as error:
-        raise UserError(f"build failed, the previous build stays in use: {error}") from error
+        raise UserError(say("build_failed_kept", error=error)) from error
     for problem in result.errors:
-        sys.stderr.write(f"skipped: {problem}\n")
+        sys.stderr.write(say("skipped", problem=problem) + "\n")
     if result.rebuilt:
         sys.stderr.write(
-            f"built {result.documents} documents, {result.passages} passages, "
-            f"{result.triples} triples in {result.seconds:.1f} s -> {result.path}\n"
+            say(
+                "built",
+                documents=result.documents,
+                passages=result.passages,
+                triples=result.triples,
+                seconds=result.seconds,
+                path=result.path,
+            )
+            + "\n"
         )
     else:
-        sys.stderr.write(f"up to date: {result.path} ({result.seconds:.2f} s)\n")
+        sys.stderr.write(say("up_to_date", path=result.path, seconds=result.seconds) + "\n")
     return 0
 
 
@@ -182,7 +190,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps(run(item["question"]), ensure_ascii=False) + "\n")
         return 0
     if not args.query:
-        raise UserError("give a query, or --batch FILE.jsonl")
+        raise UserError(say("give_query"))
     result = run(args.query)
     if args.json:
         _print_json(result)
@@ -200,13 +208,11 @@ def cmd_refs(args: argparse.Namespace) -> int:
 
     path = current_build()
     if path is None:
-        raise UserError("nothing is built yet: run `vemgorvad build` first")
+        raise UserError(say("nothing_built"))
     try:
         graph = load_graph(path)
     except (OSError, ValueError) as error:
-        raise UserError(
-            f"cannot read the graph of {path}: {error}; run `vemgorvad build`"
-        ) from error
+        raise UserError(say("graph_unreadable_at", path=path, error=error)) from error
     try:
         results = check_file(Path(args.file), graph, base=args.base)
     except DocumentError as error:
@@ -228,11 +234,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     path = current_build()
     store = create_store()
     if path is None and store.config.kind is StoreKind.EMBEDDED:
-        raise UserError("nothing is built yet: run `vemgorvad build` first")
+        raise UserError(say("nothing_built"))
     try:
         graph = load_graph(path) if path is not None else store.read(None)
     except (OSError, ValueError) as error:
-        raise UserError(f"cannot read the graph: {error}") from error
+        raise UserError(say("graph_unreadable", error=error)) from error
     if not args.out or args.out == "-":
         try:
             export_graph(graph, fmt, sys.stdout.buffer, delimiter=args.delimiter)
@@ -248,8 +254,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         os.replace(temporary, target)  # a failed export leaves no half-written file
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise UserError(f"cannot write {target}: {error}") from error
-    sys.stderr.write(f"wrote {fmt} to {target}\n")
+        raise UserError(say("cannot_write", target=target, error=error)) from error
+    sys.stderr.write(say("wrote", fmt=fmt, target=target) + "\n")
     return 0
 
 
@@ -261,7 +267,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 
     text = sys.stdin.read() if args.query == "-" else args.query
     if args.limit < 0 or args.timeout < 0:
-        raise UserError("--limit and --timeout must not be negative")
+        raise UserError(say("negative_limits"))
     try:
         check_query(text)  # refuse before loading anything
         target = create_store().queryable(current_build())
@@ -269,7 +275,7 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     except QueryError as error:
         raise UserError(str(error)) from error
     except (OSError, ValueError) as error:
-        raise UserError(f"cannot read the graph: {error}") from error
+        raise UserError(say("graph_unreadable", error=error)) from error
     try:
         if args.json:
             _print_json(result.to_json())
@@ -278,9 +284,9 @@ def cmd_sparql(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # `vemgorvad sparql … | head`: the reader had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    note = f"{len(result)} results in {result.seconds:.2f} s"
+    note = say("results", count=len(result), seconds=result.seconds)
     if result.truncated:
-        note += f"; cut at {args.limit}: give --limit N (0 for none) for more"
+        note += say("results_cut", limit=args.limit)
     sys.stderr.write(f"({note})\n")
     return 0
 
@@ -291,20 +297,23 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     from vemgorvad.ui.auth import UsersFileError, set_password
 
     if sys.stdin.isatty():
-        password = getpass.getpass(f"password for {args.user}: ")
-        if getpass.getpass("again: ") != password:
-            raise UserError("the passwords differ")
+        password = getpass.getpass(say("password_for", user=args.user))
+        if getpass.getpass(say("password_again")) != password:
+            raise UserError(say("passwords_differ"))
     else:
         password = sys.stdin.readline().rstrip("\n")
-    if len(password) < 8:
-        raise UserError("a password needs at least 8 characters")
+    if len(password) < MIN_PASSWORD:
+        raise UserError(say("password_short", minimum=MIN_PASSWORD))
     try:
         set_password(Path(args.file), args.user, password)
     except UsersFileError as error:
         raise UserError(str(error)) from error
-    sys.stderr.write(f"{args.user} can log in ({args.file})\n")
+    sys.stderr.write(say("can_log_in", user=args.user, file=args.file) + "\n")
     return 0
 
+
+MIN_PASSWORD = 8
+"""The shortest password ``passwd`` takes."""
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 """Hosts that keep the server on this machine."""
@@ -313,15 +322,9 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 def cmd_serve(args: argparse.Namespace) -> int:
     exposed = args.host not in LOOPBACK
     if exposed and not (args.auth or args.no_auth):
-        raise UserError(
-            f"--host {args.host} exposes the app beyond this machine: "
-            "give --auth USERS_FILE, or --no-auth to expose it without a login"
-        )
+        raise UserError(say("exposed", host=args.host))
     if args.allow_upload and exposed and not args.auth:
-        raise UserError(
-            f"--allow-upload on --host {args.host} would let anyone who reaches the page add "
-            "documents to the corpus: give --auth USERS_FILE (a login), or serve on 127.0.0.1"
-        )
+        raise UserError(say("upload_exposed", host=args.host))
     if args.auth:
         from vemgorvad.ui.auth import UsersFileError, read_users
 

@@ -12,6 +12,7 @@ from rdflib.term import Node
 
 from vemgorvad.graph.sparql_results import NAMESPACES, QueryResult
 from vemgorvad.text import normalize_space
+from vemgorvad.ui.views.i18n import say, terminal_language
 
 __all__ = ["query_table", "references_table"]
 
@@ -29,11 +30,11 @@ def references_table(results: Iterable[dict[str, Any]]) -> str:
     :func:`vemgorvad.ui.viewmodels.references.check_file` gives them), the warnings on
     indented lines below each."""
     columns = (
-        ("REFERENCE", 34),
-        ("RESOLVED", 34),
-        ("IN FORCE", 10),
-        ("STATUS", 38),
-        ("CITED IN", 8),
+        (say("refs_reference"), 34),
+        (say("refs_resolved"), 34),
+        (say("refs_in_force"), 10),
+        (say("refs_status"), 38),
+        (say("refs_cited_in"), 8),
     )
     lines = ["  ".join(name.ljust(width) for name, width in columns).rstrip()]
     total = warned = 0
@@ -53,9 +54,10 @@ def references_table(results: Iterable[dict[str, Any]]) -> str:
                 for value, (_, width) in zip(cells, columns, strict=True)
             ).rstrip()
         )
-        warned += bool(result["warnings"])
-        lines.extend(f"    ! {warning}" for warning in result["warnings"])
-    lines.append(f"{total} references, {warned} with warnings")
+        warnings = result["warnings_en" if terminal_language() == "en" else "warnings"]
+        warned += bool(warnings)
+        lines.extend(f"    ! {warning}" for warning in warnings)
+    lines.append(say("refs_total", total=total, warned=warned))
     return "\n".join(lines) + "\n"
 
 

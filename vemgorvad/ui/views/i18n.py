@@ -2,7 +2,8 @@
 
 Every sentence a person reads is in ``vemgorvad/ui/locales/<lang>.json`` (``texts`` for
 the page, ``map`` for the actor map page, ``examples`` for the example questions,
-``warnings`` for the reference checker's messages, in the CLI too); how a
+``warnings`` for the reference checker's messages, in the CLI too, ``cli`` for what the
+command line says); how a
 passage's score reads as a strength ("stark träff") is in ``locales/strength.json``.
 The language switch changes only these labels and which of the graph's labels is shown;
 the engine always answers in the question's own language.
@@ -40,6 +41,9 @@ WARNINGS: dict[str, dict[str, str]] = {lang: data["warnings"] for lang, data in 
 """The reference checker's messages (:data:`vemgorvad.graph.checker.MESSAGES`) as
 sentences, and the words for what happened on a date."""
 
+CLI_TEXTS: dict[str, dict[str, str]] = {lang: data["cli"] for lang, data in _LOCALE.items()}
+"""What the command line says (its errors and reports)."""
+
 STRENGTH_LEVELS: list[tuple[str, float]] = [
     (level["level"], float(level["min"]))
     for level in json.loads((LOCALES / "strength.json").read_text(encoding="utf-8"))["levels"]
@@ -52,6 +56,29 @@ def lang_code(choice: str | None) -> str:
     if choice in LANGUAGES.values():
         return str(choice)
     return LANGUAGES.get(choice or "", "sv")
+
+
+def terminal_language(environ: Mapping[str, str] | None = None) -> str:
+    """The command line's language, from the locale the terminal asks for (``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``): Swedish for ``sv_*``, else English.
+
+    >>> terminal_language({"LANG": "sv_SE.UTF-8"}), terminal_language({"LANG": "C.UTF-8"})
+    ('sv', 'en')
+    """
+    import os
+
+    environ = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if environ.get(name):
+            return "sv" if environ[name].startswith("sv") else "en"
+    return "en"
+
+
+def say(key: str, **values: Any) -> str:
+    """A sentence of the command line (``cli`` in the locale files), in
+    :func:`terminal_language`, with ``{values}`` filled in."""
+    text = CLI_TEXTS[terminal_language()][key]
+    return text.format(**values) if values else text
 
 
 def t(lang: str, key: str, **values: Any) -> str:
