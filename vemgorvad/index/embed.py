@@ -60,9 +60,13 @@ class Embedder:
             onnx: the same model run by ONNX Runtime, to embed passages with (the
                 vectors agree; :mod:`vemgorvad.index.onnx`); queries stay on torch.
         """
+        from vemgorvad.index.onnx import plain_tokenizer
+
         self.model = model
         self.name = name
         self.onnx = onnx
+        self.tokens = plain_tokenizer(model.tokenizer)
+        """The model's tokenizer, never truncating (None when it is not a fast one)."""
         dimension = model.get_embedding_dimension()
         if dimension is None:
             raise ModelUnavailable(f"model {name!r} does not state its embedding dimension")
@@ -145,10 +149,9 @@ class Embedder:
 
     def _token_offsets(self, text: str) -> list[tuple[int, int]] | None:
         """Character spans of the text's tokens (no special tokens), if the tokenizer tells."""
-        backend = getattr(self.model.tokenizer, "backend_tokenizer", None)
-        if backend is None:
+        if self.tokens is None:
             return None
-        return list(backend.encode(text, add_special_tokens=False).offsets)
+        return list(self.tokens.encode(text, add_special_tokens=False).offsets)
 
 
 @contextmanager

@@ -76,6 +76,26 @@ def export(model: Any, folder: Path) -> Path:
     return target
 
 
+def plain_tokenizer(tokenizer: Any) -> Any | None:
+    """A private copy of a fast Hugging Face tokenizer's backend, without truncation or
+    padding, or None for a slow tokenizer.
+
+    The ``transformers`` tokenizer sets its backend's truncation on each call and leaves
+    it set: counting a long passage's tokens with that backend after any model call saw
+    only the first 512 and cut the rest off. The copy is never changed, so any thread
+    may use it.
+    """
+    import copy
+
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None:
+        return None
+    plain = copy.deepcopy(backend)
+    plain.no_truncation()
+    plain.no_padding()
+    return plain
+
+
 class OnnxEncoder:
     """Mean-pooled, normalised embeddings of texts by an exported transformer.
 
