@@ -75,6 +75,16 @@ def test_real_passages_get_the_torch_vectors(embedder, documents):
     assert (ours * theirs).sum(axis=1).min() >= 0.9999
 
 
+def test_real_questions_get_the_torch_vectors(embedder, questions):
+    ours = embedder.encode_queries(questions)
+    theirs = torch_only(embedder).encode_queries(questions)
+    assert settings.ONNX_QUERIES
+    assert (ours * theirs).sum(axis=1).min() >= 0.9999
+    # one question at a time gives the same vector as in a batch
+    single = embedder.encode_queries(questions[:1])[0]
+    assert float(single @ ours[0]) >= 0.99999
+
+
 def test_an_index_built_on_onnx_answers_as_one_built_on_torch(
     embedder, documents, questions, tmp_path
 ):
