@@ -17,6 +17,7 @@ from vemgorvad.corpus.model import Passage
 from vemgorvad.index import embed, onnx
 from vemgorvad.index.embed import Embedder
 from vemgorvad.index.search import PassageIndex, passage_text
+from vemgorvad.index.windows import SentenceWindows
 
 from .test_embed import write_tiny_model
 
@@ -98,6 +99,32 @@ def test_an_index_built_on_onnx_answers_as_one_built_on_torch(
             ours = [h.passage_id for h in fast.search(question, k=5, mode=mode)]
             theirs = [h.passage_id for h in slow.search(question, k=5, mode=mode)]
             assert ours == theirs, (question, mode)
+
+
+def test_a_window_text_that_recurs_is_embedded_once(embedder):
+    class Counting(Embedder):
+        def __init__(self) -> None:
+            super().__init__(embedder.model, embedder.name, embedder.onnx)
+            self.texts: list[str] = []
+
+        def encode_passages(self, passages):
+            self.texts += passages
+            return super().encode_passages(passages)
+
+    counting = Counting()
+    closing = "Detsamma gäller den som har utsatts för ett sådant brott."
+    passages = [
+        Passage(f"d#{i}", "d", None, f"{i} § Nämnden ska pröva frågan i ärende {i}. {closing}", i)
+        for i in range(3)
+    ]
+    windows = SentenceWindows.build(passages, counting)
+    texts = [passages[w.row].text[w.start : w.end] for w in windows.windows]
+    assert len(texts) == 6 and sorted(counting.texts) == sorted(set(texts))
+    same = [i for i, text in enumerate(texts) if text == closing]
+    assert [windows.windows[i].row for i in same] == [0, 1, 2]
+    alone = embedder.encode_passages([closing])[0]
+    for i in same:
+        assert float(windows.vectors[i] @ alone) >= 0.99999
 
 
 # -- batches -------------------------------------------------------------------------------
