@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,45 @@ def test_the_default_model_runs_fused_and_checked(embedder):
     layers = embedder.model[0].auto_model.config.num_hidden_layers
     assert stamp["fused"]["Attention"] == layers and stamp["fused"]["SkipLayerNormalization"]
     assert stamp["cosine_min"] >= onnx.AGREEMENT
+
+
+def test_the_default_model_opens_on_its_export_without_torch():
+    script = (
+        "import sys\n"
+        "from vemgorvad.index.embed import load_embedder\n"
+        "e = load_embedder()\n"
+        "e.encode_passages(['Socialnämnden ska ge stöd.']); e.encode_queries(['Vem ger stöd?'])\n"
+        "print(e.onnx is not None, 'torch' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert done.stdout.split() == ["True", "False"]
+
+
+def test_what_the_export_is_opened_with_is_what_sentence_transformers_reads(embedder, documents):
+    model = embedder.model  # loaded now, for the comparison
+    assert embedder._model is model and embedder.onnx is not None
+    card = embed._model_card(settings.models_dir() / settings.DEFAULT_MODEL)
+    assert card.prompts == model.prompts and card.dimension == model.get_embedding_dimension()
+    assert card.max_length == model.max_seq_length and card.pad == model.tokenizer.pad_token_id
+    texts = ["passage: " + p.text for d in documents for p in d.passages][::7]
+    theirs = model.tokenizer(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]
+    ours = [
+        embedder.onnx._ids(encoding)
+        for encoding in card.tokens.encode_batch(texts, add_special_tokens=False)
+    ]
+    assert ours == theirs
+
+
+def test_a_folder_that_cannot_be_read_opens_with_torch(monkeypatch, caplog):
+    def unreadable(folder):
+        raise ValueError("modules ['Transformer', 'Pooling'], not Transformer, Pooling, Normalize")
+
+    monkeypatch.setattr(embed, "_model_card", unreadable)
+    opened = embed.load_embedder()
+    assert "opening" in caplog.text and "with torch" in caplog.text
+    assert opened._model is not None and opened.onnx is not None  # the export still embeds
 
 
 def test_real_passages_get_the_torch_vectors(embedder, documents):
