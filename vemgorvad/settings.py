@@ -41,12 +41,14 @@ DEFAULT_MODEL = "multilingual-e5-small"
 ONNX_PASSAGES = True
 """Embed passages with the default model exported to ONNX Runtime (float32, fused
 operators, ``vemgorvad/index/onnx.py``): the same vectors (cosine ≥ 0.9999 with torch's,
-tested) for a third of the CPU time."""
+tested) for two thirds of the CPU time of the unfused export and half to two thirds of
+torch's (README, Retrieval; ``benchmarks/build.py``)."""
 
 ONNX_QUERIES = True
 """Embed queries on the same ONNX Runtime session. 147 questions of dev, dev2 and our own,
 interleaved, one at a time (load average 0.7): torch (1 thread) p50 27 ms / p95 32 ms,
-ONNX Runtime p50 15 ms / p95 19 ms; cosine with torch's vectors ≥ 0.9999998."""
+ONNX Runtime p50 15 ms / p95 19 ms (load 2.6: torch p50 35 ms, ONNX Runtime 19 ms);
+cosine with torch's vectors ≥ 0.9999998."""
 
 EMBED_WORKERS = 2
 """Batches embedded at once on ONNX Runtime, each on one core. 323 passages and windows of

