@@ -86,3 +86,12 @@ def small_copy(small_build, small_engine, tmp_path) -> tuple[Path, Path]:
     shutil.copytree(corpus, tmp_path / "corpus")
     shutil.copytree(build_root, tmp_path / "build", symlinks=True)
     return tmp_path / "corpus", tmp_path / "build"
+
+
+def write_file(path: Path, content: str | bytes) -> Path:
+    """Write text (UTF-8) or bytes to ``path``; return it (a file to upload)."""
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    return path

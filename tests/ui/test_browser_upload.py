@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.ui.browser import ACTOR, Visit, has_chromium, running_server, shoot
-from tests.ui.conftest import SMALL_CORPUS
+from tests.ui.conftest import SMALL_CORPUS, write_file
 from vemgorvad import settings
 from vemgorvad.ui.views.i18n import TEXTS
 
@@ -129,35 +129,27 @@ def test_an_added_statute_shows_what_it_brought_and_every_view_has_it(upload_ser
     later.close()
 
 
-def _write(path: Path, content: str | bytes) -> Path:
-    if isinstance(content, str):
-        path.write_text(content, encoding="utf-8")
-    else:
-        path.write_bytes(content)
-    return path
-
-
 REFUSED = [
-    ("kind", lambda tmp: _write(tmp / "plan.odt", b"PK\x03\x04 not a document we read")),
+    ("kind", lambda tmp: write_file(tmp / "plan.odt", b"PK\x03\x04 not a document we read")),
     (
         "too_large",
-        lambda tmp: _write(tmp / "stor.txt", "Nämnden ska.\n\n" * (settings.UPLOAD_MAX_BYTES // 12)),
+        lambda tmp: write_file(tmp / "stor.txt", "Nämnden ska.\n\n" * (settings.UPLOAD_MAX_BYTES // 12)),
     ),
-    ("binary", lambda tmp: _write(tmp / "bild.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0d")),
-    ("corrupt", lambda tmp: _write(tmp / "trasig.pdf", b"%PDF-1.4 trasig")),
+    ("binary", lambda tmp: write_file(tmp / "bild.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0d")),
+    ("corrupt", lambda tmp: write_file(tmp / "trasig.pdf", b"%PDF-1.4 trasig")),
     (
         "duplicate_name",
-        lambda tmp: _write(tmp / SMALL_CORPUS[1], "Ett annat dokument med samma namn som en lag."),
+        lambda tmp: write_file(tmp / SMALL_CORPUS[1], "Ett annat dokument med samma namn som en lag."),
     ),
     (
         "duplicate_content",
-        lambda tmp: _write(
+        lambda tmp: write_file(
             tmp / "kopia.txt", (settings.ROOT / "corpus" / "sfs" / SMALL_CORPUS[0]).read_bytes()
         ),
     ),
     (
         "duplicate_id",
-        lambda tmp: _write(
+        lambda tmp: write_file(
             tmp / "samma_lag.txt",
             "# en kopia\n\n"
             + (settings.ROOT / "corpus" / "sfs" / SMALL_CORPUS[1]).read_text(encoding="utf-8"),
@@ -193,7 +185,7 @@ def test_a_refusal_is_said_in_english_on_the_english_page(upload_server, browser
         "() => document.querySelector('#upload-file')?.innerText.includes('Choose a file')",
         timeout=20_000,
     )
-    empty = _write(tmp_path / "tom.md", "\n\n   \n")
+    empty = write_file(tmp_path / "tom.md", "\n\n   \n")
     upload(visit, empty)
     assert outcome(visit) == "empty"
     shown = page.locator("#upload-refused").inner_text()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import SMALL_CORPUS
+from tests.ui.conftest import SMALL_CORPUS, write_file
 from vemgorvad import settings
 from vemgorvad.pipeline import current_build, read_manifest
 from vemgorvad.ui.upload import LOCK_FILE, REFUSALS, Uploader, UploadRefused
@@ -155,32 +155,24 @@ def _renamed_statute(path: Path) -> Path:
 
 
 CASES = {
-    "kind": lambda tmp, engine: _write(tmp / "plan.odt", b"PK\x03\x04 not ours"),
-    "name": lambda tmp, engine: _write(tmp / ".dold.txt", "Socialnämnden ska göra något här."),
-    "too_large": lambda tmp, engine: _write(
+    "kind": lambda tmp, engine: write_file(tmp / "plan.odt", b"PK\x03\x04 not ours"),
+    "name": lambda tmp, engine: write_file(tmp / ".dold.txt", "Socialnämnden ska göra något här."),
+    "too_large": lambda tmp, engine: write_file(
         tmp / "stor.txt", "Socialnämnden ska göra mycket.\n\n" * (settings.UPLOAD_MAX_BYTES // 30)
     ),
-    "empty": lambda tmp, engine: _write(tmp / "tom.txt", " \n\n "),
-    "binary": lambda tmp, engine: _write(tmp / "bild.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00"),
+    "empty": lambda tmp, engine: write_file(tmp / "tom.txt", " \n\n "),
+    "binary": lambda tmp, engine: write_file(tmp / "bild.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00"),
     "no_text_layer": lambda tmp, engine: _pdf_without_text(tmp / "skannad.pdf"),
-    "corrupt": lambda tmp, engine: _write(tmp / "trasig.docx", b"PK\x03\x04 inte ett dokument"),
-    "no_text": lambda tmp, engine: _write(tmp / "rubriker.md", "# Rubrik\n\n## Underrubrik\n"),
-    "duplicate_name": lambda tmp, engine: _write(
+    "corrupt": lambda tmp, engine: write_file(tmp / "trasig.docx", b"PK\x03\x04 inte ett dokument"),
+    "no_text": lambda tmp, engine: write_file(tmp / "rubriker.md", "# Rubrik\n\n## Underrubrik\n"),
+    "duplicate_name": lambda tmp, engine: write_file(
         tmp / SMALL_CORPUS[0], "Ett annat dokument med samma filnamn som en lag i korpusen."
     ),
-    "duplicate_content": lambda tmp, engine: _write(
+    "duplicate_content": lambda tmp, engine: write_file(
         tmp / "kopia.txt", (settings.ROOT / "corpus" / "sfs" / SMALL_CORPUS[0]).read_bytes()
     ),
     "duplicate_id": lambda tmp, engine: _renamed_statute(tmp / "samma_lag.txt"),
 }
-
-
-def _write(path: Path, content: str | bytes) -> Path:
-    if isinstance(content, str):
-        path.write_text(content, encoding="utf-8")
-    else:
-        path.write_bytes(content)
-    return path
 
 
 @pytest.mark.parametrize("reason", sorted(CASES))
@@ -270,7 +262,7 @@ def test_a_second_upload_while_one_builds_is_refused(uploader, tmp_path, monkeyp
     thread = threading.Thread(target=first)
     thread.start()
     assert building.wait(30)
-    other = _write(tmp_path / "annat.md", "Socialnämnden ska samverka med Polismyndigheten.")
+    other = write_file(tmp_path / "annat.md", "Socialnämnden ska samverka med Polismyndigheten.")
     with pytest.raises(UploadRefused) as caught:
         uploader.add(other)
     assert caught.value.reason == "busy" and caught.value.details["name"] == "annat.md"

@@ -7,11 +7,12 @@ restart reuses them and any change recomputes them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,7 @@ def cached_vectors(embedder: Any, texts: list[str], cache: Path | None) -> np.nd
     keys = [_text_key(embedder.name, text) for text in texts]
     known = _stored_vectors(cache)
     if cache is not None and not known:
-        siblings = cache.parent.parent.glob(f"*/{cache.name}")
-        for other in sorted(siblings, key=lambda path: path.stat().st_mtime, reverse=True):
+        for other in _newest_first(cache.parent.parent.glob(f"*/{cache.name}")):
             known = _stored_vectors(other)
             if known:
                 break
@@ -54,12 +54,23 @@ def cached_vectors(embedder: Any, texts: list[str], cache: Path | None) -> np.nd
         try:
             temporary = cache.with_suffix(".tmp.npz")
             mine = sorted(set(keys))
-            np.savez(temporary, keys=np.asarray(mine), vectors=np.stack([known[k] for k in mine])
-                     if mine else np.zeros((0, embedder.dimension), np.float32))
+            kept = np.zeros((len(mine), embedder.dimension), dtype=np.float32)
+            for row, key in enumerate(mine):
+                kept[row] = known[key]
+            np.savez(temporary, keys=np.asarray(mine), vectors=kept)
             temporary.replace(cache)
         except OSError:
             logger.warning("could not write cache %s", cache)
     return vectors
+
+
+def _newest_first(paths: Iterable[Path]) -> list[Path]:
+    """Files newest first; one removed meanwhile (another build cleaning up) is left out."""
+    dated = []
+    for path in paths:
+        with contextlib.suppress(OSError):
+            dated.append((path.stat().st_mtime, path))
+    return [path for _, path in sorted(dated, reverse=True)]
 
 
 def _text_key(model: str, text: str) -> str:
