@@ -120,7 +120,8 @@ IN_PASSING_PLACES = 2
 places: enough to find it, not a list."""
 
 EVIDENCE_PASSAGES = 3
-"""The answering sentences are chosen from this many first passages."""
+"""The answering sentences are chosen from this many first passages. Cross-validated
+evidence hit (pooled, weights chosen per fold): 3 → .763, 4 → .748, 5 → .748."""
 
 EVIDENCE_COSINE_WEIGHT = 0.9
 """A sentence's score: this × its cosine with the question + the rest × the share of the
