@@ -115,6 +115,29 @@ def test_a_named_document_lends_its_closest_passages_to_the_candidates(index, em
     }
 
 
+def test_a_named_documents_passages_are_scored_by_the_query_without_its_name(index, embedder):
+    query = "Vad säger förordningen om länsstyrelsernas arbete mot mäns våld om samordning?"
+    rest = "Vad säger lagen om samordning?"
+    vector, rest_vector = embedder.encode_queries([query, rest])
+    whole = {c.passage_id: c for c in index.candidates(query, vector, len(index))}
+    without = {c.passage_id: c for c in index.candidates(rest, rest_vector, len(index))}
+    mixed = index.candidates(
+        query, vector, len(index), documents={SMALL_STATUTE}, within=(rest, rest_vector)
+    )
+    assert len(mixed) == len(index)
+    for c in mixed:
+        inside = index.passage(c.passage_id).document == SMALL_STATUTE
+        expected = (without if inside else whole)[c.passage_id]
+        assert (c.dense, c.window, c.lexical) == pytest.approx(
+            (expected.dense, expected.window, expected.lexical)
+        )
+    inside_best = max(
+        (c for c in mixed if index.passage(c.passage_id).document == SMALL_STATUTE),
+        key=lambda c: c.dense,
+    )
+    assert inside_best.dense != pytest.approx(whole[inside_best.passage_id].dense)
+
+
 def test_odd_requests(index):
     assert index.search("   ", k=5) == []
     assert index.search("socialtjänst", k=0) == []

@@ -313,6 +313,7 @@ class PassageIndex:
         query_vector: np.ndarray,
         depth: int,
         documents: Collection[str] = (),
+        within: tuple[str, np.ndarray] | None = None,
     ) -> list[Candidate]:
         """The passages any first-stage signal puts in its first ``depth``, with every signal.
 
@@ -320,13 +321,19 @@ class PassageIndex:
         its best sentence window's cosine, and BM25. A passage enters when one of them
         ranks it within ``depth``; a later stage weighs the signals. When the query names
         documents (a statute by its name, say), their passages closest to it by either
-        cosine enter too, so a long or wordy rival elsewhere cannot crowd them out.
+        cosine enter too, so a long or wordy rival elsewhere cannot crowd them out. Within
+        those documents their names tell no passage from another, so there every signal
+        reads the query without them (``within``): a question about "LVM-vård" is no
+        longer drawn to every section that says "LVM-hem". Elsewhere the name still counts
+        (a memo's paragraph about the law).
 
         Args:
             query: the query text (for BM25).
             query_vector: the query embedded (``encode_queries``).
             depth: how many passages each ranking contributes.
             documents: ids of documents the query names.
+            within: the query without the documents' names and its embedding, to score
+                the documents' own passages by (the whole query when None).
 
         Returns:
             The candidates, by reciprocal-rank fusion of the rankings (equal weights).
@@ -336,10 +343,16 @@ class PassageIndex:
         dense = self._vectors @ query_vector
         window, which = self.windows.best(query_vector, len(self.passages))
         lexical = self._lexical.scores(query)
+        named = [row for row, p in enumerate(self.passages) if p.document in documents]
+        if named and within is not None:
+            text, vector = within
+            inner, inner_which = self.windows.best(vector, len(self.passages))
+            dense[named] = self._vectors[named] @ vector
+            window[named], which[named] = inner[named], inner_which[named]
+            lexical[named] = self._lexical.scores(text)[named]
         rankings = [best_rows(dense, depth), best_rows(window, depth)]
         rankings.append(top_rows(lexical, depth))
         ranks = [{row: rank for rank, row in enumerate(rows, start=1)} for rows in rankings]
-        named = [row for row, p in enumerate(self.passages) if p.document in documents]
         if named:
             best = np.maximum(dense, window)[named]
             rankings.append([named[i] for i in best_rows(best, depth)])

@@ -265,7 +265,12 @@ class Engine:
         }
 
     def candidate_features(
-        self, text: str, vector: np.ndarray, mentions: list[Mention], lang: str
+        self,
+        text: str,
+        vector: np.ndarray,
+        mentions: list[Mention],
+        lang: str,
+        rest_vector: np.ndarray | None = None,
     ) -> tuple[list[Any], np.ndarray]:
         """The first stage's candidates for a question and their feature rows.
 
@@ -274,6 +279,8 @@ class Engine:
             vector: its embedding.
             mentions: the entities it names.
             lang: its language.
+            rest_vector: the question without the laws it names, embedded, if the caller
+                has it (:func:`understand.without_laws`; embedded here when needed).
 
         Returns:
             (candidates, ``(len(candidates), len(FEATURES))`` rows).
@@ -285,7 +292,13 @@ class Engine:
             for name in (m.entity.iri, m.entity.citation or m.entity.iri)
         } | understand.named_laws(text)
         documents = {d for law in laws for d in self._law_documents.get(law, ())}
-        candidates = self.index.candidates(text, vector, settings.CANDIDATE_DEPTH, documents)
+        candidates = self.index.candidates(
+            text,
+            vector,
+            settings.CANDIDATE_DEPTH,
+            documents,
+            self._without_laws(text, lang, rest_vector) if documents else None,
+        )
         weights = {
             m.entity.iri: m.weight * self._specificity.get(m.entity.iri, 1.0) for m in mentions
         }
@@ -320,6 +333,15 @@ class Engine:
                 )
             )
         return candidates, with_gaps(np.asarray(rows, dtype=float).reshape(len(candidates), -1))
+
+    def _without_laws(
+        self, text: str, lang: str, vector: np.ndarray | None
+    ) -> tuple[str, np.ndarray] | None:
+        """The question without the laws it names, and embedded, if anything is left to ask."""
+        rest = understand.without_laws(text)
+        if rest == text or not understand.content_lemmas(rest, lang):
+            return None
+        return rest, self.embedder.encode_queries([rest])[0] if vector is None else vector
 
     def _rank_passages(
         self, candidates: list[Any], rows: np.ndarray
@@ -363,14 +385,24 @@ class Engine:
         started = time.perf_counter()
         texts = [clean_question(q) for q in questions]
         wanted = [i for i, text in enumerate(texts) if understand.words(text)]
-        vectors = self.embedder.encode_queries([texts[i] for i in wanted]) if wanted else []
-        by_index = dict(zip(wanted, vectors, strict=True))
+        # a question naming a law is also asked without it (candidate_features): one pass
+        rests = {
+            i: understand.without_laws(texts[i])
+            for i in wanted
+            if understand.named_laws(texts[i]) & self._law_documents.keys()
+        }
+        batch = [texts[i] for i in wanted] + list(rests.values())
+        vectors = self.embedder.encode_queries(batch) if batch else []
+        by_index = dict(zip(wanted, vectors, strict=False))
+        rest_vectors = dict(zip(rests, vectors[len(wanted) :], strict=True))
         return [
-            self._answer_one(question, text, by_index.get(i), started)
+            self._answer_one(question, text, by_index.get(i), started, rest_vectors.get(i))
             for i, (question, text) in enumerate(zip(questions, texts, strict=True))
         ]
 
-    def analyse(self, text: str, vector: np.ndarray) -> Analysis:
+    def analyse(
+        self, text: str, vector: np.ndarray, rest_vector: np.ndarray | None = None
+    ) -> Analysis:
         """Everything the engine reads off a question before it decides: its language and
         kind, the entities it names, the candidates ranked with their features, and the
         question's own signals (for the abstention models).
@@ -378,12 +410,13 @@ class Engine:
         Args:
             text: the cleaned question.
             vector: its embedding.
+            rest_vector: its embedding without the laws it names, if the caller has it.
         """
         lang = understand.language(text)
         mentions = self.matcher.find(text)
         mentions += self._semantic_mentions(vector, mentions)
         similarity = self._fact_similarity(vector)
-        candidates, rows = self.candidate_features(text, vector, mentions, lang)
+        candidates, rows = self.candidate_features(text, vector, mentions, lang, rest_vector)
         ranked, rows = self._rank_passages(candidates, rows)
         top = rows[: settings.QUESTION_PASSAGES]
         signals = question_row(
@@ -399,12 +432,17 @@ class Engine:
         return Analysis(lang, understand.kind(text), mentions, similarity, ranked, rows, signals)
 
     def _answer_one(
-        self, question: str, text: str, vector: np.ndarray | None, started: float
+        self,
+        question: str,
+        text: str,
+        vector: np.ndarray | None,
+        started: float,
+        rest_vector: np.ndarray | None = None,
     ) -> dict[str, Any]:
         if vector is None:
             lang = understand.language(text) if text else "sv"
             return shape.answer(question, False, TEXTS[lang]["empty"], [], [], [], lang, "empty", 0.0)
-        analysis = self.analyse(text, vector)
+        analysis = self.analyse(text, vector, rest_vector)
         lang, kind, mentions, ranked = (
             analysis.lang, analysis.kind, analysis.mentions, analysis.ranked
         )

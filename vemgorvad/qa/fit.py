@@ -148,7 +148,9 @@ def cv_ranking(
 def choose_ranker(
     questions: Sequence[Question], splits: list[np.ndarray]
 ) -> tuple[tuple[str, float], list[dict[str, Any]]]:
-    """The feature set and regularisation with the best pooled cross-validated MRR@10.
+    """The feature set and regularisation with the best pooled cross-validated ranking:
+    the sum of hit@1, hit@5 and MRR@10 (the three figures the targets name; MRR@10 alone
+    once chose a setting that gave up .015 of hit@5 for .001 of MRR), MRR@10 on a tie.
 
     Returns:
         ((setting name, C), one row per setting tried with its pooled and per-file figures).
@@ -161,7 +163,7 @@ def choose_ranker(
             row: dict[str, Any] = {"setting": name, "C": c, "pooled": ranking_metrics(pooled)}
             row.update({source: ranking_metrics(rs) for source, rs in ranks.items()})
             table.append(row)
-    best = max(table, key=lambda r: (r["pooled"]["mrr@10"], r["pooled"]["passage_hit@1"]))
+    best = max(table, key=lambda r: (sum(r["pooled"].values()), r["pooled"]["mrr@10"]))
     return (best["setting"], best["C"]), table
 
 

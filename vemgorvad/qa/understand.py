@@ -50,6 +50,11 @@ def law_key(iri: str) -> str:
     return found.group(1) if found else iri
 
 
+LAW_WORD = "lagen"
+"""What a law named alone is asked as once its own passages are searched
+(:func:`without_laws`)."""
+
+
 def named_laws(question: str) -> frozenset[str]:
     """The laws a question names as the citation parser reads them, by :func:`law_key`.
 
@@ -70,6 +75,26 @@ def law_spans(question: str) -> list[tuple[int, int, str]]:
     """
     text = re.sub(r"(?<=\w)-(?=\w)", " ", question)  # the same length: spans hold
     return [(ref.start, ref.end, law_key(ref.target)) for ref in parse_citations(text) if ref.act]
+
+
+def without_laws(question: str) -> str:
+    """The question with the laws it names put as "lagen", a compound's rest kept.
+
+    Once a statute is named, its name tells none of its sections apart; the rest of the
+    question does. A name standing alone leaves "lagen", so the question still asks
+    about a law (English ones too: e5 reads both); a compound loses its law ("LVM-hem"
+    is asked as "hem").
+
+    >>> without_laws("Hur länge får man vara avskild på ett LVM-hem?")
+    'Hur länge får man vara avskild på ett hem?'
+    >>> without_laws("Vad säger 5 kap. 11 § socialtjänstlagen om brottsoffer?")
+    'Vad säger lagen om brottsoffer?'
+    """
+    out = question
+    for start, end, _ in sorted(law_spans(question), reverse=True):
+        word = "" if question[end : end + 1] == "-" else LAW_WORD
+        out = f"{out[:start]} {word} {out[end:].lstrip('-')}"
+    return re.sub(r"\s+([?!.,;:])", r"\1", re.sub(r"\s+", " ", out)).strip()
 
 
 def words(text: str) -> list[str]:
