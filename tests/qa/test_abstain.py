@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from vemgorvad.qa.abstain import QUESTION_FEATURES, Abstainer, missing_attribute, question_row
+from vemgorvad.qa.abstain import (
+    QUESTION_FEATURES,
+    Abstainer,
+    gives_figure,
+    missing_attribute,
+    question_row,
+)
+from vemgorvad.qa.understand import asks_quantity
 from vemgorvad.qa.fit import _threshold
 
 NEGATIVES = [
@@ -84,6 +91,20 @@ def test_missing_attribute_needs_the_ask_and_the_absence_of_a_value():
     assert missing_attribute("Vilken adress har enheten?", ["Nexus ligger på Kungsgatan 5."]) is None
     assert missing_attribute("Vilken adress har enheten?", ["Nexus ger stöd."]).name == "address"
     assert missing_attribute("Vem samordnar arbetet?", ["Nexus ger stöd."]) is None
+
+
+def test_an_english_question_counting_a_unit_finds_the_swedish_figure():
+    section = ["Rätten ska pröva beslutet senast inom fyra dagar från det att det underställdes."]
+    assert gives_figure("How many days does the court have to decide?", "en", section, [])
+    assert not gives_figure("How many people were placed last year?", "en", ["inom tre år"], [])
+    assert not gives_figure("How many staff does Nexus employ?", "en", section, [])
+
+
+def test_a_question_asking_when_does_not_ask_for_a_figure():
+    assert asks_quantity("Hur mycket har anslagen ökat?")
+    assert asks_quantity("How many days does the court have?")
+    assert not asks_quantity("När ska polisen redovisa hur mycket människohandel det finns?")
+    assert not asks_quantity("When must the police report how much trafficking there is?")
 
 
 def test_the_answering_threshold_keeps_the_answer_rate_floor():

@@ -83,12 +83,17 @@ def prepare(engine: Any, items: Sequence[dict[str, Any]], source: str) -> list[Q
     out = []
     for item, text, vector in zip(items, texts, vectors, strict=True):
         analysis = engine.analyse(text, vector)
-        ids = [s.passage_id for s in analysis.ranked]
+        # in index order, not the loaded ranker's: what is fitted and measured must not
+        # depend on the model it replaces (ties break by index row, as in the engine)
+        row = engine.index.row
+        order = sorted(range(len(analysis.ranked)), key=lambda i: row(analysis.ranked[i].passage_id))
+        ids = [analysis.ranked[i].passage_id for i in order]
+        rows = analysis.rows[order] if order else analysis.rows
         gold = [fold_text(g) for g in item.get("gold_passage") or []]
         labels = np.asarray(
             [float(any(g in fold_text(engine.passages[pid].text) for g in gold)) for pid in ids]
         )
-        out.append(Question(item, source, engine, vector, analysis.rows, labels, ids))
+        out.append(Question(item, source, engine, vector, rows, labels, ids))
     return out
 
 

@@ -67,14 +67,19 @@ def named_laws(question: str) -> frozenset[str]:
     return frozenset(key for _, _, key in law_spans(question))
 
 
-def law_spans(question: str) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=1024)
+def law_spans(question: str) -> tuple[tuple[int, int, str], ...]:
     """Where the question names laws: (start, end, :func:`law_key`) per reference.
 
+    Remembered for the last questions: an answer asks it several times.
+
     >>> law_spans("Vad säger lagen om vård av missbrukare i vissa fall?")
-    [(10, 51, '1988:870')]
+    ((10, 51, '1988:870'),)
     """
     text = re.sub(r"(?<=\w)-(?=\w)", " ", question)  # the same length: spans hold
-    return [(ref.start, ref.end, law_key(ref.target)) for ref in parse_citations(text) if ref.act]
+    return tuple(
+        (ref.start, ref.end, law_key(ref.target)) for ref in parse_citations(text) if ref.act
+    )
 
 
 def without_laws(question: str) -> str:
@@ -139,8 +144,13 @@ def kind(question: str) -> str:
 
 
 def asks_quantity(question: str) -> bool:
-    """Whether the question asks for a number ("hur många", "how many")."""
-    return re.search(CUES["quantity"], question.casefold()) is not None
+    """Whether the question asks for a number ("hur många", "how many"); a question asking
+    when is asking for a time, whatever it says of how much.
+
+    >>> asks_quantity("Hur många barn berörs?"), asks_quantity("När ska polisen redovisa hur mycket det kostar?")
+    (True, False)
+    """
+    return kind(question) != "when" and re.search(CUES["quantity"], question.casefold()) is not None
 
 
 def content_words(question: str, lang: str) -> list[str]:
