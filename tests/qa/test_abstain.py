@@ -15,8 +15,8 @@ from vemgorvad.qa.abstain import (
     missing_attribute,
     question_row,
 )
-from vemgorvad.qa.understand import asks_quantity
 from vemgorvad.qa.fit import _threshold
+from vemgorvad.qa.understand import asks_quantity
 
 NEGATIVES = [
     # (question, language, the reason the engine must give)

@@ -106,3 +106,40 @@ def test_a_sentence_two_passages_hold_is_quoted_once():
         lambda pid: text,
     )
     assert chosen == [{"passage_id": "now", "text": text}]
+
+
+class _OnePassage:
+    """An index of one passage cut into windows at its lines; the vector of the window
+    at ``best`` points at the question, the rest away from it."""
+
+    def __init__(self, text: str, best: int) -> None:
+        spans, start = [], 0
+        for line in text.split("\n"):
+            spans.append(Window(0, start, start + len(line)))
+            start += len(line) + 1
+        vectors = np.array([[1.0, 0.0] if i == best else [0.0, 1.0] for i in range(len(spans))])
+        self.windows = SentenceWindows(spans, vectors.astype(np.float32), ["a"])
+
+    def row(self, passage_id: str) -> int:
+        return 0
+
+
+@pytest.mark.parametrize(
+    ("best", "quoted"),
+    [
+        (0, "3 § Länsstyrelserna ska stödja och bidra till\n1. strategier och handlingsplaner,\n2. utbildning i länet."),
+        (1, "3 § Länsstyrelserna ska stödja och bidra till\n1. strategier och handlingsplaner,\n2. utbildning i länet."),
+        (2, "3 § Länsstyrelserna ska stödja och bidra till\n1. strategier och handlingsplaner,\n2. utbildning i länet."),
+        (3, "Arbetet ska vara kunskapsbaserat."),
+    ],
+)
+def test_a_quoted_sentence_brings_what_it_needs_to_make_sense_alone(best, quoted):
+    text = (
+        "3 § Länsstyrelserna ska stödja och bidra till\n1. strategier och handlingsplaner,\n"
+        "2. utbildning i länet.\nArbetet ska vara kunskapsbaserat."
+    )
+    chosen = evidence.select(
+        np.array([1.0, 0.0], dtype=np.float32), frozenset(), [("p", 0.9)], _OnePassage(text, best),
+        lambda pid: text, evidence.Weights(spread=0.0),
+    )
+    assert chosen == [{"passage_id": "p", "text": quoted}]

@@ -200,8 +200,8 @@ def gives_figure(question: str, lang: str, texts: Sequence[str], labels: Sequenc
     stems = [w.casefold() for w in understand.content_words(question, lang)]
     if lang == "en":  # the documents count in Swedish: "how many days" counts "dagar"
         units = understand.CUES["unit_words"]
-        counted = re.findall(r"\bhow (?:many|much) (\w+)", question.casefold())
-        stems.extend(units[w] for w in counted if w in units)
+        asked = re.findall(r"\bhow (?:many|much) (\w+)", question.casefold())
+        stems.extend(str(units[w]) for w in asked if w in units)
     for label in labels:
         stems.extend(
             w.casefold() for w in understand.words(label) if len(w) >= settings.FIGURE_LABEL_WORD

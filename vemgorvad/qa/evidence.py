@@ -5,14 +5,17 @@ window (:mod:`vemgorvad.index.windows`) of the first few ranked passages is scor
 RAGFlow cites sentences without a language model: a weighted sum of its e5 cosine with
 the question and the share of the question's content lemmas it holds, plus how likely its
 passage is to hold the answer (the ranker's probability). The best sentence, and those
-close behind it, are the evidence. A sentence that opens by pointing back ("Detta", "Den
-…", "These") brings its predecessor, so the quote makes sense alone; the words in
-``data/anaphora.json``.
+close behind it, are the evidence. A quote must make sense alone: a sentence that opens by
+pointing back ("Detta", "Den …", "These"; the words in ``data/anaphora.json``) brings its
+predecessor, an item of a list brings the sentence that leads into the list, and a
+sentence that does not end ("… ska stödja och bidra till") brings what follows until one
+does.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +28,8 @@ from vemgorvad import settings
 from vemgorvad.qa import understand
 
 _ANAPHORA = Path(__file__).parent / "data" / "anaphora.json"
+_LIST_ITEM = re.compile(r"\s*(?:\d+\.|[a-zåäö]\)|[-–•])\s")
+_ENDED = re.compile(r"[.!?…][\s\"'”’)\]]*$")
 
 
 @cache
@@ -106,24 +111,30 @@ def select(
     for sentence in found:
         if sentence.score < floor or len(chosen) == settings.MAX_EVIDENCE:
             break
-        quote = _with_predecessor(sentence, index, text_of)
+        quote = _whole(sentence, index, text_of)
         if all(quote["text"] != other["text"] for other in chosen):
             chosen.append(quote)  # a statute's section in two versions says it twice
     return chosen
 
 
-def _with_predecessor(sentence: Sentence, index: Any, text_of: Callable[[str], str]) -> dict[str, str]:
-    """The sentence as evidence, with the one before it when it opens by pointing back."""
+def _whole(sentence: Sentence, index: Any, text_of: Callable[[str], str]) -> dict[str, str]:
+    """The sentence as evidence, with what it needs to make sense alone: the sentence
+    before it when it points back or is an item of a list (back to the list's lead-in),
+    and the sentences after it until one ends.
+    """
     text = text_of(sentence.passage_id)
-    start = sentence.start
-    opening = understand.words(text[sentence.start : sentence.end])[:1]
-    if opening and opening[0].casefold() in anaphora():
-        row = index.row(sentence.passage_id)
-        before = [
-            index.windows.windows[i]
-            for i in (index.windows.of_row(row) if row is not None else [])
-            if index.windows.windows[i].end <= sentence.start
-        ]
-        if before:
-            start = before[-1].start
-    return {"passage_id": sentence.passage_id, "text": text[start : sentence.end]}
+    row = index.row(sentence.passage_id)
+    spans = [index.windows.windows[i] for i in (index.windows.of_row(row) if row is not None else [])]
+    spans = [(w.start, w.end) for w in spans]
+    at = next((i for i, (a, b) in enumerate(spans) if (a, b) == (sentence.start, sentence.end)), None)
+    if at is None:
+        return {"passage_id": sentence.passage_id, "text": text[sentence.start : sentence.end]}
+    first = last = at
+    opening = understand.words(text[spans[at][0] : spans[at][1]])[:1]
+    if opening and opening[0].casefold() in anaphora() and first > 0:
+        first -= 1
+    while first > 0 and _LIST_ITEM.match(text[spans[first][0] : spans[first][1]]):
+        first -= 1
+    while last + 1 < len(spans) and not _ENDED.search(text[spans[last][0] : spans[last][1]]):
+        last += 1
+    return {"passage_id": sentence.passage_id, "text": text[spans[first][0] : spans[last][1]]}
