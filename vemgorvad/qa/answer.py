@@ -393,7 +393,7 @@ class Engine:
         }
         batch = [texts[i] for i in wanted] + list(rests.values())
         vectors = self.embedder.encode_queries(batch) if batch else []
-        by_index = dict(zip(wanted, vectors, strict=False))
+        by_index = dict(zip(wanted, vectors[: len(wanted)], strict=True))
         rest_vectors = dict(zip(rests, vectors[len(wanted) :], strict=True))
         return [
             self._answer_one(question, text, by_index.get(i), started, rest_vectors.get(i))
