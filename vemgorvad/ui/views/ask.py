@@ -17,7 +17,14 @@ from typing import Any
 from vemgorvad import settings
 from vemgorvad.graph.model import KnowledgeGraph
 from vemgorvad.qa.answer import TEXTS as ENGINE_TEXTS
-from vemgorvad.ui.views.html import actor_badge, e, find_quote, mark, passage_link
+from vemgorvad.ui.views.html import (
+    actor_badge,
+    e,
+    extracted_mark,
+    find_quote,
+    mark,
+    passage_link,
+)
 from vemgorvad.ui.views.i18n import pick, strength, t
 
 UNCERTAIN_PREFIXES = tuple(words["uncertain"] for words in ENGINE_TEXTS.values())
@@ -108,12 +115,7 @@ def _fact_head(fact: dict[str, Any], lang: str, kg: KnowledgeGraph | None) -> st
             else f"<b>{e(pick(obj, lang))}</b>"
         )
         arrow = f" <span class='vgv-arrow'>→</span> {target}"
-    mark_extracted = (
-        f" <span class='vgv-extracted' title='{e(t(lang, 'extracted_title'))}'>"
-        f"{e(t(lang, 'extracted_mark'))}</span>"
-        if fact.get("extracted")
-        else ""
-    )
+    mark_extracted = extracted_mark(fact, lang)
     return (
         f"<div class='vgv-fact-head'>{head} "
         f"<span class='vgv-statement'>{e(pick(fact, lang, 'statement'))}</span>{arrow}"

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from vemgorvad.ui.viewmodels.common import ACTOR_STYLES, OTHER_STYLE, passage_anchor
+from vemgorvad.ui.views.i18n import t
 
 
 def e(text: object) -> str:
@@ -45,6 +46,17 @@ def actor_badge(iri: str, text: str, category: str | None, title: str = "") -> s
     return (
         f"<a class='vgv-badge vgv-kind-{e(colour_class)}' href='#' data-vgv-actor='{e(iri)}' "
         f"title='{e(title)}'>{e(text)}</a>"
+    )
+
+
+def extracted_mark(item: dict[str, Any], lang: str) -> str:
+    """The mark after a fact or relation the extractor found rather than a curator ("" for
+    a curated one)."""
+    if not item.get("extracted"):
+        return ""
+    return (
+        f" <span class='vgv-extracted' title='{e(t(lang, 'extracted_title'))}'>"
+        f"{e(t(lang, 'extracted_mark'))}</span>"
     )
 
 

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from vemgorvad.ui.views.html import actor_badge, e, passage_link
+from vemgorvad.ui.views.html import actor_badge, e, extracted_mark, passage_link
 from vemgorvad.ui.views.i18n import pick, t
 
 EXPORT_DIR = Path(tempfile.gettempdir()) / "vemgorvad-ui"
@@ -56,12 +56,7 @@ def _duty_item(duty: dict[str, Any], lang: str) -> str:
         if duty.get("via")
         else ""
     )
-    extracted = (
-        f" <span class='vgv-extracted' title='{e(t(lang, 'extracted_title'))}'>"
-        f"{e(t(lang, 'extracted_mark'))}</span>"
-        if duty.get("extracted")
-        else ""
-    )
+    extracted = extracted_mark(duty, lang)
     css = "vgv-duty" + (" vgv-inherited" if duty.get("via") else "")
     return (
         f"<li class='{css}' data-extracted='{int(bool(duty.get('extracted')))}'>"

@@ -13,7 +13,7 @@ from typing import Any
 
 from vemgorvad import settings
 from vemgorvad.ui.viewmodels.common import passage_anchor
-from vemgorvad.ui.views.html import actor_link, e, passage_link
+from vemgorvad.ui.views.html import actor_link, e, extracted_mark, passage_link
 from vemgorvad.ui.views.i18n import pick, t
 
 MAX_LISTED = 25
@@ -101,15 +101,6 @@ def _part(key: str, items: list[str], lang: str, part: str, open_: bool = False)
     )
 
 
-def _extracted(item: dict[str, Any], lang: str) -> str:
-    if not item.get("extracted"):
-        return ""
-    return (
-        f" <span class='vgv-extracted' title='{e(t(lang, 'extracted_title'))}'>"
-        f"{e(t(lang, 'extracted_mark'))}</span>"
-    )
-
-
 def render_added(added: dict[str, Any], lang: str) -> str:
     """What a document brought into the graph: counts, then each list, warnings open."""
     document = added["document"]
@@ -133,7 +124,7 @@ def render_added(added: dict[str, Any], lang: str) -> str:
     duties = [
         f"<span class='vgv-duty' data-extracted='{int(bool(d['extracted']))}'>"
         f"{actor_link(d['bearer']['id'], pick(d['bearer'], lang))} "
-        f"{e(pick(d, lang, 'statement'))}</span>{_extracted(d, lang)} "
+        f"{e(pick(d, lang, 'statement'))}</span>{extracted_mark(d, lang)} "
         f"<span class='vgv-meta'>{passage_link(d['passage_id'])}</span>"
         for d in report["duties"]
     ]
@@ -141,7 +132,7 @@ def render_added(added: dict[str, Any], lang: str) -> str:
         f"{actor_link(r['subject']['id'], pick(r['subject'], lang))} "
         f"{e(pick(r, lang, 'statement'))}"
         + (" → " + ", ".join(e(pick(o, lang)) for o in r["objects"]) if r["objects"] else "")
-        + f"{_extracted(r, lang)} <span class='vgv-meta'>{passage_link(r['passage_id'])}</span>"
+        + f"{extracted_mark(r, lang)} <span class='vgv-meta'>{passage_link(r['passage_id'])}</span>"
         for r in report["relationships"]
     ]
     citations = [
