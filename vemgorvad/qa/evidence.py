@@ -124,17 +124,20 @@ def _whole(sentence: Sentence, index: Any, text_of: Callable[[str], str]) -> dic
     """
     text = text_of(sentence.passage_id)
     row = index.row(sentence.passage_id)
-    spans = [index.windows.windows[i] for i in (index.windows.of_row(row) if row is not None else [])]
-    spans = [(w.start, w.end) for w in spans]
-    at = next((i for i, (a, b) in enumerate(spans) if (a, b) == (sentence.start, sentence.end)), None)
-    if at is None:
+    windows = index.windows.windows
+    spans = [(windows[i].start, windows[i].end) for i in (index.windows.of_row(row) if row is not None else [])]
+    if (sentence.start, sentence.end) not in spans:
         return {"passage_id": sentence.passage_id, "text": text[sentence.start : sentence.end]}
-    first = last = at
-    opening = understand.words(text[spans[at][0] : spans[at][1]])[:1]
+
+    def part(i: int) -> str:
+        return text[spans[i][0] : spans[i][1]]
+
+    first = last = spans.index((sentence.start, sentence.end))
+    opening = understand.words(part(first))[:1]
     if opening and opening[0].casefold() in anaphora() and first > 0:
         first -= 1
-    while first > 0 and _LIST_ITEM.match(text[spans[first][0] : spans[first][1]]):
+    while first > 0 and _LIST_ITEM.match(part(first)):
         first -= 1
-    while last + 1 < len(spans) and not _ENDED.search(text[spans[last][0] : spans[last][1]]):
+    while last + 1 < len(spans) and not _ENDED.search(part(last)):
         last += 1
     return {"passage_id": sentence.passage_id, "text": text[spans[first][0] : spans[last][1]]}
