@@ -44,6 +44,25 @@ def test_no_answering_sentence_is_quoted_twice(answers):
         assert len(texts) == len(set(texts)), texts
 
 
+def test_no_two_answering_sentences_of_one_passage_overlap(engine, answers):
+    # two items of one list each bring the list's lead-in: it is quoted once
+    for _, answer in answers:
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for item in answer["evidence"]:
+            start = engine.passages[item["passage_id"]].text.index(item["text"])
+            for s, e in spans.get(item["passage_id"], []):
+                assert not (start < e and s < start + len(item["text"])), answer["question"]
+            spans.setdefault(item["passage_id"], []).append((start, start + len(item["text"])))
+
+
+def test_a_list_lead_in_is_quoted_once_when_several_items_answer(engine):
+    # SoL 14 kap. 1 §: a lead-in ("Följande myndigheter … är skyldiga att genast anmäla …")
+    # and a numbered list of those bound by it
+    answer = engine.ask("Vilka myndigheter är skyldiga att anmäla till socialnämnden om ett barn far illa?")
+    lead = "Följande myndigheter och yrkesverksamma är skyldiga"
+    assert sum(lead in item["text"] for item in answer["evidence"]) == 1, answer["evidence"]
+
+
 def test_the_summary_leads_with_the_first_answering_sentence(answers):
     for _, answer in answers:
         if answer["answerable"] and answer["evidence"]:

@@ -108,26 +108,31 @@ def select(
     found.sort(key=lambda s: -s.score)
     floor = found[0].score - weights.spread
     chosen: list[dict[str, str]] = []
+    spans: list[tuple[str, int, int]] = []
     for sentence in found:
         if sentence.score < floor or len(chosen) == settings.MAX_EVIDENCE:
             break
-        quote = _whole(sentence, index, text_of)
+        start, end = _whole(sentence, index, text_of)
+        quote = {"passage_id": sentence.passage_id, "text": text_of(sentence.passage_id)[start:end]}
+        if any(pid == sentence.passage_id and start < e and s < end for pid, s, e in spans):
+            continue  # two items of one list bring the same lead-in: quoted once
         if all(quote["text"] != other["text"] for other in chosen):
             chosen.append(quote)  # a statute's section in two versions says it twice
+            spans.append((sentence.passage_id, start, end))
     return chosen
 
 
-def _whole(sentence: Sentence, index: Any, text_of: Callable[[str], str]) -> dict[str, str]:
-    """The sentence as evidence, with what it needs to make sense alone: the sentence
-    before it when it points back or is an item of a list (back to the list's lead-in),
-    and the sentences after it until one ends.
+def _whole(sentence: Sentence, index: Any, text_of: Callable[[str], str]) -> tuple[int, int]:
+    """Where the sentence as evidence starts and ends in its passage, with what it needs
+    to make sense alone: the sentence before it when it points back or is an item of a
+    list (back to the list's lead-in), and the sentences after it until one ends.
     """
     text = text_of(sentence.passage_id)
     row = index.row(sentence.passage_id)
     windows = index.windows.windows
     spans = [(windows[i].start, windows[i].end) for i in (index.windows.of_row(row) if row is not None else [])]
     if (sentence.start, sentence.end) not in spans:
-        return {"passage_id": sentence.passage_id, "text": text[sentence.start : sentence.end]}
+        return sentence.start, sentence.end
 
     def part(i: int) -> str:
         return text[spans[i][0] : spans[i][1]]
@@ -140,4 +145,4 @@ def _whole(sentence: Sentence, index: Any, text_of: Callable[[str], str]) -> dic
         first -= 1
     while last + 1 < len(spans) and not _ENDED.search(part(last)):
         last += 1
-    return {"passage_id": sentence.passage_id, "text": text[spans[first][0] : spans[last][1]]}
+    return spans[first][0], spans[last][1]
