@@ -32,6 +32,8 @@ NEGATIVES = [
     ("Vilken roll har Kriminalvården i Uppsalas arbete mot människohandel?", "sv", "in_passing"),
     ("Hur många anställda har Nexus?", "sv", "no_number"),
     ("How many staff does Nexus employ?", "en", "no_number"),
+    ("Vad säger 3 kap. 1 § brottsbalken?", "sv", "unknown_section"),
+    ("What does 3 kap. 1 § BrB say about murder?", "en", "unknown_section"),
 ]
 
 
@@ -122,3 +124,22 @@ def test_the_fitted_models_read_every_question_feature(engine):
     assert len(row) == len(QUESTION_FEATURES)
     answerable, confidence = engine.abstainer.probabilities(row)
     assert 0.0 < answerable < 1.0 and 0.0 < confidence < 1.0
+
+
+def test_a_source_the_documents_do_not_hold_is_named_as_the_user_wrote_it(engine):
+    answer = engine.ask("Vad säger LVU om tvångsvård av unga?")
+    assert answer["abstain_reason"] == "unknown_source"
+    assert "LVU" in answer["summary"]
+
+
+def test_a_section_cited_by_number_is_named_when_no_document_holds_it(engine):
+    summary = engine.ask("Vad säger 3 kap. 1 § brottsbalken?")["summary"]
+    assert "3 kap. 1 § brottsbalken" in summary
+
+
+def test_a_section_no_document_holds_but_one_cites_is_not_refused_as_unknown(engine):
+    # brottsbalken 4 kap. 4 b § (unlawful persecution) cites 3 kap. 5 § (assault)
+    citing = [pid for pid, p in engine.passages.items() if "3 kap. 5 §" in p.text]
+    assert citing, "the corpus cites the section"
+    answer = engine.ask("Vad säger 3 kap. 5 § brottsbalken?")
+    assert answer["abstain_reason"] != "unknown_section"

@@ -203,3 +203,20 @@ def test_the_facts_an_answering_sentence_states_come_first(answers):
         ]
         if any(stated):
             assert stated[0], answer["question"]
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("Vad säger 6 kap. 11 § brottsbalken?", "SFS 1962:700 6 kap. 11 §"),
+        ("Vad står i 14 kap. 1 § första stycket socialtjänstlagen?", "SFS 2001:453 14 kap. 1 §"),
+        ("What does 5 kap. 11 § SoL say about victims of crime?", "SFS 2001:453 5 kap. 11 §"),
+        ("Vad säger 4 kap. 1 a § BrB?", "SFS 1962:700 4 kap. 1 a §"),
+    ],
+)
+def test_a_section_cited_by_number_is_looked_up_and_quoted(engine, question, section):
+    # a question made only of a citation says nothing a vector or BM25 could find it by
+    answer = engine.ask(question)
+    assert answer["answerable"], answer["summary"]
+    assert answer["passages"][0]["id"] == section
+    assert answer["evidence"] and {e["passage_id"] for e in answer["evidence"]} == {section}

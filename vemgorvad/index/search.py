@@ -314,6 +314,7 @@ class PassageIndex:
         depth: int,
         documents: Collection[str] = (),
         within: tuple[str, np.ndarray] | None = None,
+        include: Collection[str] = (),
     ) -> list[Candidate]:
         """The passages any first-stage signal puts in its first ``depth``, with every signal.
 
@@ -334,6 +335,8 @@ class PassageIndex:
             documents: ids of documents the query names.
             within: the query without the documents' names and its embedding, to score
                 the documents' own passages by (the whole query when None).
+            include: ids of passages drawn whatever they score (a section the query
+                cites by number: it is looked up, not searched).
 
         Returns:
             The candidates, by reciprocal-rank fusion of the rankings (equal weights).
@@ -356,6 +359,9 @@ class PassageIndex:
         if named:
             best = np.maximum(dense, window)[named]
             rankings.append([named[i] for i in best_rows(best, depth)])
+        looked_up = [self._row[pid] for pid in include if pid in self._row]
+        if looked_up:
+            rankings.append(looked_up)
         fused = reciprocal_rank_fusion([(rows, 1.0) for rows in rankings], settings.FUSION_RRF_K)
         out = []
         for row in sorted(fused, key=lambda r: (-fused[r], r)):

@@ -244,6 +244,7 @@ class Reasons:
         refers: passage id → the entities it refers to.
         stated: whether the graph states anything about an entity (it has facts).
         rules: the rules in force (``settings.ABSTAIN_RULES``).
+        held_section: whether a passage is, or cites, a section (by its IRI).
     """
 
     def __init__(
@@ -253,9 +254,11 @@ class Reasons:
         refers: Mapping[str, frozenset[str]],
         stated: Callable[[str], bool],
         rules: Sequence[str],
+        held_section: Callable[[str], bool] = lambda iri: True,
     ) -> None:
         self.matcher, self.passages, self.refers = matcher, passages, refers
         self.stated, self.rules = stated, tuple(rules)
+        self.held_section = held_section
 
     def why(
         self,
@@ -281,6 +284,13 @@ class Reasons:
             return "unknown_law", {"laws": ", ".join(laws)}
         if "unknown_source" in rules and (source := matcher.unknown_source(text)):
             return "unknown_source", {"source": source}
+        cited = understand.cited_sections(text)
+        if (
+            "unknown_section" in rules
+            and cited
+            and not any(self.held_section(section.iri) for section in cited)
+        ):
+            return "unknown_section", {"sections": ", ".join(s.name for s in cited)}
         if "attribute" in rules and (attribute := missing_attribute(text, top_texts)):
             return "attribute", {"attribute": attribute.label[lang]}
         if "in_passing" in rules and (passing := self.in_passing(mentions, ranked)):

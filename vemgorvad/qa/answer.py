@@ -22,7 +22,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,6 +123,7 @@ class Engine:
             self._passage_entities,
             lambda iri: bool(graph.facts_by_entity.get(iri)),
             settings.ABSTAIN_RULES,
+            lambda iri: iri in self._section_passages or iri in self._cited_sections,
         )
 
     def _embed_facts_and_entities(self, cache: Path | None) -> None:
@@ -171,6 +172,11 @@ class Engine:
             pid: frozenset(iris) | frozenset(stated.get(pid, ())) | own[pid]
             for pid, iris in named["passages"].items()
         }
+        self._section_passages: dict[str, list[str]] = {}
+        for passage in passages:
+            for iri in own[passage.id]:
+                if "#" in iri:
+                    self._section_passages.setdefault(iri, []).append(passage.id)
         by_entity: dict[str, list[int]] = {}
         for row, fact in enumerate(self._facts):
             for iri in self._fact_entities[fact.iri]:
@@ -188,6 +194,12 @@ class Engine:
         self._cited_laws = {
             p.id: frozenset(prepared.law_key(iri) for iri, _ in self.graph.citations.get(p.id, ()))
             for p in passages
+        }
+        self._cited_sections = {
+            section
+            for p in passages
+            for iri, words in self.graph.citations.get(p.id, ())
+            for section in prepared.sections_cited(iri, words)
         }
         statutes = {p.document for p in passages if prepared.LAW_NUMBER.search(p.document)}
         self._law_documents: dict[str, set[str]] = {}
@@ -271,6 +283,7 @@ class Engine:
         mentions: list[Mention],
         lang: str,
         rest_vector: np.ndarray | None = None,
+        cited: Sequence[str] = (),
     ) -> tuple[list[Any], np.ndarray]:
         """The first stage's candidates for a question and their feature rows.
 
@@ -281,6 +294,8 @@ class Engine:
             lang: its language.
             rest_vector: the question without the laws it names, embedded, if the caller
                 has it (:func:`understand.without_laws`; embedded here when needed).
+            cited: the passages of the sections it cites by number (drawn whatever
+                they score).
 
         Returns:
             (candidates, ``(len(candidates), len(FEATURES))`` rows).
@@ -298,6 +313,7 @@ class Engine:
             settings.CANDIDATE_DEPTH,
             documents,
             self._without_laws(text, lang, rest_vector) if documents else None,
+            cited,
         )
         weights = {
             m.entity.iri: m.weight * self._specificity.get(m.entity.iri, 1.0) for m in mentions
@@ -343,12 +359,39 @@ class Engine:
             return None
         return rest, self.embedder.encode_queries([rest])[0] if vector is None else vector
 
+    def cited_passages(self, text: str) -> list[str]:
+        """The passages that are the text of the sections a question cites by number
+        ("Vad säger 6 kap. 11 § brottsbalken?"), in the order cited."""
+        return [
+            pid
+            for section in understand.cited_sections(text)
+            for pid in self._section_passages.get(section.iri, ())
+        ]
+
     def _rank_passages(
-        self, candidates: list[Any], rows: np.ndarray
+        self, candidates: list[Any], rows: np.ndarray, cited: Sequence[str] = ()
     ) -> tuple[list[Scored], np.ndarray]:
-        """The candidates by the ranker's score, best first, and the rows in that order."""
+        """The candidates by the ranker's score, best first, and the rows in that order.
+
+        A section the question cites by number is looked up, not searched: its passages
+        come first, in the order cited, each as likely to hold the answer as the best
+        candidate at least (no question the ranker was fitted on cites one, so no fitted
+        weight could say how much a citation is worth).
+        """
         scores = self.ranker.score(rows)
-        order = sorted(range(len(candidates)), key=lambda i: (-scores[i], candidates[i].row))
+        first = {pid: i for i, pid in enumerate(cited)}
+        if first and len(scores):
+            best = float(scores.max())
+            scores = np.asarray(
+                [max(float(v), best) if c.passage_id in first else float(v)
+                 for v, c in zip(scores, candidates, strict=True)]
+            )
+        order = sorted(
+            range(len(candidates)),
+            key=lambda i: (
+                first.get(candidates[i].passage_id, len(first)), -scores[i], candidates[i].row
+            ),
+        )
         ranked = [
             Scored(candidates[i].passage_id, float(scores[i]), candidates[i].dense) for i in order
         ]
@@ -416,8 +459,11 @@ class Engine:
         mentions = self.matcher.find(text)
         mentions += self._semantic_mentions(vector, mentions)
         similarity = self._fact_similarity(vector)
-        candidates, rows = self.candidate_features(text, vector, mentions, lang, rest_vector)
-        ranked, rows = self._rank_passages(candidates, rows)
+        cited = self.cited_passages(text)
+        candidates, rows = self.candidate_features(
+            text, vector, mentions, lang, rest_vector, cited
+        )
+        ranked, rows = self._rank_passages(candidates, rows, cited)
         top = rows[: settings.QUESTION_PASSAGES]
         signals = question_row(
             [s.score for s in ranked],
@@ -459,10 +505,11 @@ class Engine:
             )
         fact_scores = self._score_facts(similarity, mentions)
         order = [s.passage_id for s in ranked]
+        cited = set(self.cited_passages(text))  # a section looked up is quoted first
         evidence = evidence_sentences.select(
             vector,
             understand.content_lemmas(text, lang),
-            [(s.passage_id, sigmoid(s.score)) for s in ranked],
+            [(s.passage_id, sigmoid(s.score)) for s in ranked if not cited or s.passage_id in cited],
             self.index,
             lambda pid: self.passages[pid].text,
         )

@@ -23,6 +23,7 @@ from rapidfuzz.distance import Levenshtein
 
 from vemgorvad.graph.model import Entity
 from vemgorvad.legal import parse as parse_citations
+from vemgorvad.legal.citation import provision_fragment
 
 CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
 
@@ -80,6 +81,43 @@ def law_spans(question: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(
         (ref.start, ref.end, law_key(ref.target)) for ref in parse_citations(text) if ref.act
     )
+
+
+@dataclass(frozen=True)
+class CitedSection:
+    """A section a question cites by number: its provision IRI down to the section (a
+    stycke or punkt cited is looked up in its section) and how it is said."""
+
+    iri: str
+    name: str
+
+
+@lru_cache(maxsize=1024)
+def cited_sections(question: str) -> tuple[CitedSection, ...]:
+    """The sections a question cites by number, in the order cited.
+
+    >>> [s.iri for s in cited_sections("Vad säger 14 kap. 1 § första stycket SoL och 38 § LVM?")]
+    ['https://lagen.nu/2001:453#K14P1', 'https://lagen.nu/1988:870#P38']
+    >>> cited_sections("Vad säger 3 kap. 1 a § BrB?")[0].name
+    '3 kap. 1 a § brottsbalken'
+    >>> cited_sections("Vad säger 2 kap. brottsbalken?"), cited_sections("Vad säger 11 §?")
+    ((), ())
+    """
+    found: dict[str, CitedSection] = {}
+    for ref in parse_citations(question):
+        if not (ref.act and ref.section):
+            continue
+        iri = f"{ref.act}#{provision_fragment({'chapter': ref.chapter, 'section': ref.section})}"
+        act = ref.act_label or ref.sfs or ""
+        chapter = f"{_spaced(ref.chapter)} kap. " if ref.chapter else ""
+        name = f"{chapter}{_spaced(ref.section)} § {act[:1].lower()}{act[1:]}"
+        found.setdefault(iri, CitedSection(iri, name.strip()))
+    return tuple(found.values())
+
+
+def _spaced(number: str) -> str:
+    """A chapter or section number as written: "1a" → "1 a"."""
+    return re.sub(r"(\d)([a-z])$", r"\1 \2", number)
 
 
 def without_laws(question: str) -> str:
@@ -360,14 +398,17 @@ class EntityMatcher:
     def unknown_source(self, question: str) -> str | None:
         """The source a question asks the words of ("what does X say"), when the
         documents neither are nor hold it; None when it asks no such thing."""
-        match = re.search(CUES["source_question"], question.casefold())
+        folded = question.casefold()
+        match = re.search(CUES["source_question"], folded)
         if not match:
             return None
         source = match.group(1)
+        if len(folded) == len(question):
+            source = question[match.start(1) : match.end(1)]  # said as the user wrote it ("LVU")
         held = [(a, b) for a, b, key in law_spans(question) if key in self.held_laws]
         if any(a < match.end(1) and match.start(1) < b for a, b in held):
             return None  # "vad säger lagen om vård av missbrukare …": its text is here
-        if any(re.search(rf"\b{re.escape(w)}\b", source) for w in CUES["source_words"]):
+        if any(re.search(rf"\b{re.escape(w)}\b", source.casefold()) for w in CUES["source_words"]):
             return None
         named = [m for m in self.find(source) if not m.entity.extracted and m.weight >= 0.5]
         if any(m.entity.kind in ("law", "provision") for m in named):
