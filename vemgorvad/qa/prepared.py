@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import math
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -174,21 +173,6 @@ def passage_laws(graph: KnowledgeGraph, passages: dict[str, str]) -> dict[str, f
     }
 
 
-_SECTION = re.compile(r"^[^#]*#(?:K\d+[a-z]?)?P\d+[a-z]?")
-
-
-def section_of(iri: str) -> str:
-    """A provision IRI down to its section: a stycke or punkt is part of its section.
-
-    >>> section_of("https://lagen.nu/2001:453#K14P1S2N3"), section_of("https://lagen.nu/1962:700#K4P1a")
-    ('https://lagen.nu/2001:453#K14P1', 'https://lagen.nu/1962:700#K4P1a')
-    >>> section_of("https://lagen.nu/2001:453")
-    'https://lagen.nu/2001:453'
-    """
-    found = _SECTION.match(iri)
-    return found.group() if found else iri
-
-
 def sections_cited(target: str, words: str) -> set[str]:
     """The sections a citation names: its target down to the section, and when the
     target is a whole act (the graph holds no node for the section), the sections its
@@ -197,10 +181,10 @@ def sections_cited(target: str, words: str) -> set[str]:
     >>> sorted(sections_cited("https://lagen.nu/1962:700", "3 kap. 5 §"))
     ['https://lagen.nu/1962:700', 'https://lagen.nu/1962:700#K3P5']
     """
-    found = {section_of(target)}
+    found = {understand.section_of(target)}
     if "#" not in target and words and (number := LAW_NUMBER.search(target)):
         found |= {
-            section_of(ref.target)
+            understand.section_of(ref.target)
             for ref in parse_citations(words, base=number.group(1))
             if ref.section and ref.target
         }

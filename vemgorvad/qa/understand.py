@@ -23,7 +23,6 @@ from rapidfuzz.distance import Levenshtein
 
 from vemgorvad.graph.model import Entity
 from vemgorvad.legal import parse as parse_citations
-from vemgorvad.legal.citation import provision_fragment
 
 CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
 
@@ -49,6 +48,21 @@ def law_key(iri: str) -> str:
     """
     found = LAW_NUMBER.search(iri)
     return found.group(1) if found else iri
+
+
+_SECTION = re.compile(r"^[^#]*#(?:K\d+[a-z]?)?P\d+[a-z]?")
+
+
+def section_of(iri: str) -> str:
+    """A provision IRI down to its section: a stycke or punkt is part of its section.
+
+    >>> section_of("https://lagen.nu/2001:453#K14P1S2N3"), section_of("https://lagen.nu/1962:700#K4P1a")
+    ('https://lagen.nu/2001:453#K14P1', 'https://lagen.nu/1962:700#K4P1a')
+    >>> section_of("https://lagen.nu/2001:453")
+    'https://lagen.nu/2001:453'
+    """
+    found = _SECTION.match(iri)
+    return found.group() if found else iri
 
 
 LAW_WORD = "lagen"
@@ -105,9 +119,9 @@ def cited_sections(question: str) -> tuple[CitedSection, ...]:
     """
     found: dict[str, CitedSection] = {}
     for ref in parse_citations(question):
-        if not (ref.act and ref.section):
+        if not (ref.act and ref.section and ref.target):
             continue
-        iri = f"{ref.act}#{provision_fragment({'chapter': ref.chapter, 'section': ref.section})}"
+        iri = section_of(ref.target)
         act = ref.act_label or ref.sfs or ""
         chapter = f"{_spaced(ref.chapter)} kap. " if ref.chapter else ""
         name = f"{chapter}{_spaced(ref.section)} § {act[:1].lower()}{act[1:]}"
