@@ -58,6 +58,8 @@ class Analysis:
     ranked: list[Scored]
     rows: np.ndarray
     signals: list[float]
+    cited: list[str]
+    """The passages of the sections the question cites by number (looked up, first)."""
 
 
 @dataclass(frozen=True)
@@ -475,7 +477,9 @@ class Engine:
             lang == "en",
             self.matcher.unknown_name_words(text),
         )
-        return Analysis(lang, understand.kind(text), mentions, similarity, ranked, rows, signals)
+        return Analysis(
+            lang, understand.kind(text), mentions, similarity, ranked, rows, signals, cited
+        )
 
     def _answer_one(
         self,
@@ -505,7 +509,7 @@ class Engine:
             )
         fact_scores = self._score_facts(similarity, mentions)
         order = [s.passage_id for s in ranked]
-        cited = set(self.cited_passages(text))  # a section looked up is quoted first
+        cited = set(analysis.cited)  # a section looked up is quoted first
         evidence = evidence_sentences.select(
             vector,
             understand.content_lemmas(text, lang),
