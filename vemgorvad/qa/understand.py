@@ -308,8 +308,11 @@ class EntityMatcher:
             labels = {entity.label, *entity.alt_labels, *entity.hidden_labels}
             if entity.label_en:
                 labels.add(entity.label_en)
-            # "National Operations Department (NOA)" is also named without its acronym
+            # "National Operations Department (NOA)" is also named without its acronym,
+            # "Swedish Migration Agency" without the country ("the Migration Agency")
             labels |= {_without_parenthesis(label) for label in labels}
+            if entity.label_en:
+                labels.add(_without_country(entity.label_en))
             for label in labels:
                 tokens = words(label)
                 if not tokens:
@@ -528,6 +531,18 @@ def _without_parenthesis(label: str) -> str:
     '(NOA)'
     """
     return re.sub(r"\s*\([^()]*\)\s*$", "", label).strip() or label
+
+
+def _without_country(label: str) -> str:
+    """An English name without the country it begins with, when two words or more remain.
+
+    >>> _without_country("Swedish Migration Agency")
+    'Migration Agency'
+    >>> _without_country("Swedish Government")
+    'Swedish Government'
+    """
+    rest = re.sub(r"^Swedish\s+", "", label)
+    return rest if len(words(rest)) >= 2 else label
 
 
 def _prefer_longest(mentions: list[Mention]) -> list[Mention]:
