@@ -30,6 +30,8 @@ NEGATIVES = [
     ("What does the Planning and Building Act say about shelters?", "en", "unknown_source"),
     ("Vad står det i Europarådets rapport om socialtjänstlagen?", "sv", "unknown_source"),
     ("Vilken roll har Kriminalvården i Uppsalas arbete mot människohandel?", "sv", "in_passing"),
+    ("Vad gör Migrationsverket för den som säljer sex?", "sv", "in_passing"),
+    ("How does the Migration Agency help people who sell sex?", "en", "in_passing"),
     ("Hur många anställda har Nexus?", "sv", "no_number"),
     ("How many staff does Nexus employ?", "en", "no_number"),
     ("Vad säger 3 kap. 1 § brottsbalken?", "sv", "unknown_section"),
@@ -63,6 +65,25 @@ def test_a_law_name_shared_with_another_is_said_whole(engine):
 def test_an_actor_named_only_in_passing_is_said_with_where_it_is_named(engine):
     summary = engine.ask("Vilken roll har Kriminalvården i Uppsalas arbete mot människohandel?")["summary"]
     assert "Kriminalvården" in summary and "SFS 2001:453" in summary
+
+
+def test_an_actor_named_only_as_a_partner_is_said_so_unless_its_partner_is_asked_about(engine):
+    # the memo names Migrationsverket once, as a partner of socialförvaltningen: what it
+    # does for a target group the documents do not say, that the two cooperate they do
+    alone = engine.ask("Vad gör Migrationsverket för den som säljer sex?")
+    assert "Migrationsverket" in alone["summary"] and "SCN-2022-00355" in alone["summary"]
+    together = engine.ask("Samverkar socialförvaltningen med Migrationsverket?")
+    assert together["answerable"] is True
+    assert any("Migrationsverket" in e["text"] for e in together["evidence"])
+
+
+def test_an_english_name_is_found_without_the_country_it_begins_with(engine):
+    for question, actor in (
+        ("What does the Migration Agency do?", "Migrationsverket"),
+        ("Who does the Police Authority help?", "Polismyndigheten"),
+    ):
+        labels = [m.entity.label for m in engine.matcher.find(question)]
+        assert labels[:1] == [actor], (question, labels)
 
 
 def test_a_name_of_several_words_is_said_whole(engine):

@@ -35,6 +35,7 @@ import numpy as np
 
 from vemgorvad import settings
 from vemgorvad.corpus.model import Passage
+from vemgorvad.graph.model import Fact
 from vemgorvad.qa import understand
 from vemgorvad.qa.facts import source_name
 from vemgorvad.qa.rank import Ranker, sigmoid
@@ -242,7 +243,7 @@ class Reasons:
         matcher: the engine's entity matcher (names of laws, sources, actors).
         passages: the passages by id.
         refers: passage id → the entities it refers to.
-        stated: whether the graph states anything about an entity (it has facts).
+        facts_of: the graph's facts that involve an entity.
         rules: the rules in force (``settings.ABSTAIN_RULES``).
         held_section: whether a passage is, or cites, a section (by its IRI).
     """
@@ -252,12 +253,12 @@ class Reasons:
         matcher: understand.EntityMatcher,
         passages: Mapping[str, Passage],
         refers: Mapping[str, frozenset[str]],
-        stated: Callable[[str], bool],
+        facts_of: Callable[[str], Sequence[Fact]],
         rules: Sequence[str],
         held_section: Callable[[str], bool] = lambda iri: True,
     ) -> None:
         self.matcher, self.passages, self.refers = matcher, passages, refers
-        self.stated, self.rules = stated, tuple(rules)
+        self.facts_of, self.rules = facts_of, tuple(rules)
         self.held_section = held_section
 
     def why(
@@ -317,17 +318,25 @@ class Reasons:
     def in_passing(
         self, mentions: Sequence[understand.Mention], ranked: Sequence[str]
     ) -> dict[str, str]:
-        """An actor the question names that the documents state nothing about (no fact)
-        and none of the best passages names: where the documents do mention it."""
+        """An actor the question names that no fact has do anything and none of the best
+        passages names: where the documents do mention it.
+
+        An actor no fact involves is said so whatever else the question names. One that is
+        only another's partner (the object of a relationship, never a bearer or subject) is
+        said so unless the question also names an actor that does act: then it may ask about
+        the two's dealings ("Samverkar förvaltningen med Migrationsverket?").
+        """
         top = set(ranked[: settings.FIGURE_PASSAGES])
-        for mention in mentions:
-            entity = mention.entity
-            if (
-                mention.how != "label"
-                or mention.weight < settings.NAMED_MIN_WEIGHT
-                or entity.kind != "actor"
-                or self.stated(entity.iri)
-            ):
+        named = [
+            mention.entity
+            for mention in mentions
+            if mention.how == "label"
+            and mention.weight >= settings.NAMED_MIN_WEIGHT
+            and mention.entity.kind == "actor"
+        ]
+        acts = {e.iri for e in named if any(f.subject == e.iri for f in self.facts_of(e.iri))}
+        for entity in named:
+            if entity.iri in acts or (acts and self.facts_of(entity.iri)):
                 continue
             where = sorted(pid for pid, iris in self.refers.items() if entity.iri in iris)
             if where and not top & set(where):

@@ -123,7 +123,7 @@ class Engine:
             self.matcher,
             self.passages,
             self._passage_entities,
-            lambda iri: bool(graph.facts_by_entity.get(iri)),
+            lambda iri: graph.facts_by_entity.get(iri, ()),
             settings.ABSTAIN_RULES,
             lambda iri: iri in self._section_passages or iri in self._cited_sections,
         )
