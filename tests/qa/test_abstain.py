@@ -34,6 +34,7 @@ NEGATIVES = [
     ("How does the Migration Agency help people who sell sex?", "en", "in_passing"),
     ("Hur många anställda har Nexus?", "sv", "no_number"),
     ("How many staff does Nexus employ?", "en", "no_number"),
+    ("Hur många män köper sex i Sverige varje år?", "sv", "no_number"),  # "sex" is no six
     ("Vad säger 3 kap. 1 § brottsbalken?", "sv", "unknown_section"),
     ("What does 3 kap. 1 § BrB say about murder?", "en", "unknown_section"),
 ]
@@ -121,6 +122,15 @@ def test_an_english_question_counting_a_unit_finds_the_swedish_figure():
     assert gives_figure("How many days does the court have to decide?", "en", section, [])
     assert not gives_figure("How many people were placed last year?", "en", ["inom tre år"], [])
     assert not gives_figure("How many staff does Nexus employ?", "en", section, [])
+
+
+def test_sex_is_a_figure_only_when_it_counts_something():
+    # "sex" is six and sex: "i högst sex månader" gives a figure, "köper sex i" does not,
+    # nor does "säljer sex." before a new sentence
+    memo = ["Den som köper sex i Sverige är oftast en man.", "Den som säljer sex. Lagen har ändrats."]
+    assert not gives_figure("Hur många män köper sex i Sverige?", "sv", memo, ["Sexköpslagen"])
+    statute = ["Den som köper sex döms till fängelse i högst sex månader."]
+    assert gives_figure("Hur många månader fängelse döms den som köper sex till?", "sv", statute, [])
 
 
 def test_a_question_asking_when_does_not_ask_for_a_figure():

@@ -221,18 +221,37 @@ def gives_figure(question: str, lang: str, texts: Sequence[str], labels: Sequenc
 FIGURE = re.compile(r"(?<![\d:/-])\d+(?:[.,]\d+)?(?![\d:/-])")
 
 
-def counted_words(text: str) -> list[str]:
-    """The words that follow a figure in a text: the things it counts.
+@cache
+def _stop_words() -> frozenset[str]:
+    """The stop words of both languages, and the end of a text."""
+    return frozenset({"", *(w for words in understand.CUES["stopwords"].values() for w in words)})
 
-    Years, dates, SFS numbers and section numbers are not figures of anything.
+
+def counted_words(text: str) -> list[str]:
+    """The words that follow a figure in a text, within its sentence: the things it counts.
+
+    Years, dates, SFS numbers and section numbers are not figures of anything. A number
+    written as a word counts something only when a word that is not a stop word follows it:
+    "sex månader" does, "köper sex i Sverige" and "säljer sex. Lagen" do not.
+
+    >>> counted_words("Den som köper sex i Sverige döms till fängelse i högst sex månader.")
+    ['månader']
+    >>> counted_words("Den säljer sex. Lagen har 3 paragrafer.")
+    ['paragrafer']
     """
     masked = re.sub(r"\b(?:19|20)\d\d\b|\d+ kap\.|\d+ [a-z] ?§|\d+ §|^\d+\.", " ", text)
-    tokens = understand.words(masked)
     numbers = set(understand.CUES["number_words"])
+    stop = _stop_words()
     counted: list[str] = []
-    for position, token in enumerate(tokens):
-        if FIGURE.fullmatch(token) or token.casefold() in numbers:
-            counted.extend(t.casefold() for t in tokens[position + 1 : position + 1 + settings.FIGURE_COUNTED_WORDS])
+    for sentence in re.split(r"(?<=[.!?;:])\s+", masked):
+        tokens = understand.words(sentence)
+        for position, token in enumerate(tokens):
+            following = tokens[position + 1].casefold() if position + 1 < len(tokens) else ""
+            if FIGURE.fullmatch(token) or (token.casefold() in numbers and following not in stop):
+                counted.extend(
+                    t.casefold()
+                    for t in tokens[position + 1 : position + 1 + settings.FIGURE_COUNTED_WORDS]
+                )
     return counted
 
 
