@@ -15,6 +15,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from vemgorvad.qa.evaluate import answer_actors, answer_laws, first_gold_rank, fold, metrics
+from vemgorvad.qa.facts import source_name
 
 QUESTIONS = [
     json.loads(line)
@@ -220,3 +221,23 @@ def test_a_section_cited_by_number_is_looked_up_and_quoted(engine, question, sec
     assert answer["answerable"], answer["summary"]
     assert answer["passages"][0]["id"] == section
     assert answer["evidence"] and {e["passage_id"] for e in answer["evidence"]} == {section}
+
+
+@pytest.mark.parametrize(
+    ("section", "named"),
+    [
+        ("SFS 2001:453 5 kap. 11 §", "5 kap. 11 § socialtjänstlagen (SFS 2001:453)"),
+        ("SFS 1962:700 6 kap. 11 §", "6 kap. 11 § brottsbalken (SFS 1962:700)"),  # not "BrB"
+        ("SFS 2017:937 3 §", "3 § förordning (2017:937) med instruktion för Jämställdhetsmyndigheten"),
+    ],
+)
+def test_a_quoted_section_is_named_as_the_law_is_cited(engine, section, named):
+    assert source_name(engine.passages[section], engine.graph) == named
+    assert source_name(engine.passages[section]) == section  # without the graph: its id
+    memo = next(p for p in engine.passages.values() if "#" in p.id and p.section)
+    assert source_name(memo, engine.graph) == f"{memo.document}, {memo.section}"
+
+
+def test_the_summary_cites_a_statute_by_its_name(engine):
+    answer = engine.ask("Vad säger 5 kap. 11 § socialtjänstlagen om brottsoffer?")
+    assert "(5 kap. 11 § socialtjänstlagen (SFS 2001:453))" in answer["summary"]

@@ -265,6 +265,7 @@ class Reasons:
         facts_of: the graph's facts that involve an entity.
         rules: the rules in force (``settings.ABSTAIN_RULES``).
         held_section: whether a passage is, or cites, a section (by its IRI).
+        name: a passage as a reader names it (:func:`vemgorvad.qa.facts.source_name`).
     """
 
     def __init__(
@@ -275,10 +276,11 @@ class Reasons:
         facts_of: Callable[[str], Sequence[Fact]],
         rules: Sequence[str],
         held_section: Callable[[str], bool] = lambda iri: True,
+        name: Callable[[Passage], str] = source_name,
     ) -> None:
         self.matcher, self.passages, self.refers = matcher, passages, refers
         self.facts_of, self.rules = facts_of, tuple(rules)
-        self.held_section = held_section
+        self.held_section, self.name = held_section, name
 
     def why(
         self,
@@ -359,6 +361,6 @@ class Reasons:
                 continue
             where = sorted(pid for pid, iris in self.refers.items() if entity.iri in iris)
             if where and not top & set(where):
-                shown = ", ".join(source_name(self.passages[pid]) for pid in where[: settings.IN_PASSING_PLACES])
+                shown = ", ".join(self.name(self.passages[pid]) for pid in where[: settings.IN_PASSING_PLACES])
                 return {"name": entity.label, "where": shown}
         return {}

@@ -126,6 +126,7 @@ class Engine:
             lambda iri: graph.facts_by_entity.get(iri, ()),
             settings.ABSTAIN_RULES,
             lambda iri: iri in self._section_passages or iri in self._cited_sections,
+            lambda passage: facts_view.source_name(passage, graph),
         )
 
     def _embed_facts_and_entities(self, cache: Path | None) -> None:

@@ -18,6 +18,7 @@ from vemgorvad import settings
 from vemgorvad.corpus.model import Passage
 from vemgorvad.graph.model import Fact, KnowledgeGraph
 from vemgorvad.text import normalize_space
+from vemgorvad.vocab import VGV, passage_iri
 
 TEXTS: dict[str, dict[str, str]] = {
     lang: words
@@ -206,12 +207,29 @@ def fact_json(graph: KnowledgeGraph, fact: Fact, score: float) -> dict[str, Any]
         "score": round(score, 4),
     }
 
-def source_name(passage: Passage) -> str:
-    """A passage as a reader names it: a statute's section by its id ("SFS 2001:453
-    5 kap. 11 §"), a memo's paragraph by its document and section."""
-    if "#" not in passage.id:
+def source_name(passage: Passage, graph: KnowledgeGraph | None = None) -> str:
+    """A passage as a reader names it: a statute's section as the law is cited ("5 kap.
+    11 § socialtjänstlagen (SFS 2001:453)", its id when the graph names no section of it),
+    a memo's paragraph by its document and section."""
+    if "#" in passage.id:
+        return ", ".join(part for part in (passage.document, passage.section) if part)
+    if graph is None:
         return passage.id
-    return ", ".join(part for part in (passage.document, passage.section) if part)
+    section = passage.id.removeprefix(passage.document).strip()  # "5 kap. 11 §"
+    names = [
+        label
+        for iri in graph.graph.subjects(VGV.passage, passage_iri(passage.id))
+        if (entity := graph.entity(str(iri)))
+        for label in (entity.label, *entity.alt_labels)
+        if label.startswith(f"{section} ")
+    ]
+    # the law spelled out ("brottsbalken") before its abbreviation ("BrB")
+    cited = sorted(names, key=lambda label: (-len(label), label))
+    if not section or not cited:
+        return passage.id
+    number = passage.document.removeprefix("SFS ")
+    return cited[0] if number in cited[0] else f"{cited[0]} ({passage.document})"
+
 
 def summary(
     graph: KnowledgeGraph,
@@ -227,7 +245,7 @@ def summary(
     words = TEXTS[lang]
     quote = words["quote_translated" if lang == "en" else "quote"]
     sentences = [
-        quote.format(text=e["text"], source=source_name(passages[e["passage_id"]]))
+        quote.format(text=e["text"], source=source_name(passages[e["passage_id"]], graph))
         for e in evidence[: settings.SUMMARY_EVIDENCE]
     ]
     quoted = _folded(" ".join(e["text"] for e in evidence[: settings.SUMMARY_EVIDENCE]))
