@@ -174,3 +174,30 @@ def test_a_section_no_document_holds_but_one_cites_is_not_refused_as_unknown(eng
     assert citing, "the corpus cites the section"
     answer = engine.ask("Vad säger 3 kap. 5 § brottsbalken?")
     assert answer["abstain_reason"] != "unknown_section"
+
+
+def test_an_actor_named_in_many_places_is_said_with_the_places_nearest_the_question():
+    from vemgorvad.corpus.model import Passage
+    from vemgorvad.graph.model import Entity
+    from vemgorvad.qa.abstain import Reasons
+    from vemgorvad.qa.understand import Mention
+
+    customs = Entity("urn:customs", "actor", "Tullverket")
+    passages = {
+        pid: Passage(pid, "SFS 2022:1718", "", f"{pid} … Tullverket …", n)
+        for n, pid in enumerate(["SFS 2022:1718 19 §", "SFS 2022:1718 48 §", "SFS 2022:1718 52 §"])
+    }
+    passages["memo#1"] = Passage("memo#1", "memo", "Bakgrund", "Polisen …", 3)
+    reasons = Reasons(
+        None,  # the matcher is not read by this rule
+        passages,
+        {pid: frozenset({customs.iri}) for pid in passages if pid != "memo#1"},
+        lambda iri: [],  # no fact has Tullverket do anything
+        ["in_passing"],
+    )
+    # the question's ranking puts 52 § and 48 § nearest, below the memo's best passages
+    ranked = ["memo#1", "x", "y", "SFS 2022:1718 52 §", "SFS 2022:1718 48 §", "SFS 2022:1718 19 §"]
+    said = reasons.in_passing([Mention(customs, 1.0, 0, 1, "label")], ranked)
+    assert said == {"name": "Tullverket", "where": "SFS 2022:1718 52 §, SFS 2022:1718 48 §"}
+    # named among the best three passages, it is not "only in passing"
+    assert reasons.in_passing([Mention(customs, 1.0, 0, 1, "label")], ranked[3:]) == {}

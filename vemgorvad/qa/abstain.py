@@ -359,8 +359,10 @@ class Reasons:
         for entity in named:
             if entity.iri in acts or (acts and self.facts_of(entity.iri)):
                 continue
-            where = sorted(pid for pid, iris in self.refers.items() if entity.iri in iris)
+            where = [pid for pid, iris in self.refers.items() if entity.iri in iris]
             if where and not top & set(where):
+                order = {pid: position for position, pid in enumerate(ranked)}  # nearest first
+                where.sort(key=lambda pid: (order.get(pid, len(order)), pid))
                 shown = ", ".join(self.name(self.passages[pid]) for pid in where[: settings.IN_PASSING_PLACES])
                 return {"name": entity.label, "where": shown}
         return {}
