@@ -58,6 +58,17 @@ def test_an_attribute_answer_names_the_attribute_in_the_question_language(engine
     assert "phone number" in engine.ask("What is the phone number of Nexus?")["summary"]
 
 
+def test_a_refusal_names_the_attribute_with_a_determiner_that_agrees(engine):
+    said = {
+        "Vilka öppettider har Ebbamottagningen?": "Dokumenten anger inga öppettider.",
+        "Vad är gatuadressen till Mottagningsenheten?": "Dokumenten anger ingen adress.",
+        "Vem är chef för socialförvaltningen?": "Dokumenten anger inget namn på en person.",
+        "Who is the head of Nexus?": "The documents give no person's name.",
+    }
+    for question, opening in said.items():
+        assert engine.ask(question)["summary"].startswith(opening), question
+
+
 def test_a_law_name_shared_with_another_is_said_whole(engine):
     summary = engine.ask("Vad säger plan- och bygglagen om skyddade boenden?")["summary"]
     assert "plan- och bygglagen" in summary
