@@ -6,6 +6,8 @@ not give; none comes from a question file.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from vemgorvad.qa.abstain import (
@@ -35,6 +37,7 @@ NEGATIVES = [
     ("Hur många anställda har Nexus?", "sv", "no_number"),
     ("How many staff does Nexus employ?", "en", "no_number"),
     ("Hur många män köper sex i Sverige varje år?", "sv", "no_number"),  # "sex" is no six
+    ("Hur många sexköpare döms varje år?", "sv", "no_number"),  # counts buyers, not "döms"
     ("Vad säger 3 kap. 1 § brottsbalken?", "sv", "unknown_section"),
     ("What does 3 kap. 1 § BrB say about murder?", "en", "unknown_section"),
 ]
@@ -142,6 +145,13 @@ def test_sex_is_a_figure_only_when_it_counts_something():
     assert not gives_figure("Hur många män köper sex i Sverige?", "sv", memo, ["Sexköpslagen"])
     statute = ["Den som köper sex döms till fängelse i högst sex månader."]
     assert gives_figure("Hur många månader fängelse döms den som köper sex till?", "sv", statute, [])
+
+
+def test_a_question_counting_years_is_answered_from_a_penalty_in_years(engine):
+    # "år" is a stop word of the question cues but a unit after a figure ("högst tio år")
+    answer = engine.ask("Hur många år fängelse kan man dömas till för människohandel?")
+    assert answer["answerable"] is True, answer["summary"]
+    assert any(re.search(r"\b(tio|fyra) år\b", e["text"]) for e in answer["evidence"])
 
 
 def test_a_question_asking_when_does_not_ask_for_a_figure():

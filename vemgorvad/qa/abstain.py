@@ -36,6 +36,7 @@ import numpy as np
 from vemgorvad import settings
 from vemgorvad.corpus.model import Passage
 from vemgorvad.graph.model import Fact
+from vemgorvad.index.lexical import swedish_stopwords
 from vemgorvad.qa import understand
 from vemgorvad.qa.facts import source_name
 from vemgorvad.qa.rank import Ranker, sigmoid
@@ -190,18 +191,29 @@ class Abstainer:
 def gives_figure(question: str, lang: str, texts: Sequence[str], labels: Sequence[str]) -> bool:
     """Whether one of the texts gives a number of the thing the question counts.
 
-    A figure counts when a word right after it matches a content word of the question or
-    a word of the labels of the entities it names ("två regionkoordinatorer").
+    A figure counts when a word right after it matches what the question counts (the
+    words after "hur många" / "how many"; else any content word of the question) or a word
+    of the labels of the entities it names ("två regionkoordinatorer").
 
     >>> gives_figure("Hur många regionkoordinatorer finns?", "sv", ["Det finns två regionkoordinatorer."], [])
     True
     >>> gives_figure("How many days does the court have?", "en", ["Rätten ska pröva saken inom fyra dagar."], [])
     True
+    >>> gives_figure("Hur många sexköpare döms?", "sv", ["Under två år döms den som …"], [])
+    False
+    >>> gives_figure("Hur många år fängelse kan man få?", "sv", ["… fängelse i högst tio år."], [])
+    True
     """
-    stems = [w.casefold() for w in understand.content_words(question, lang)]
+    folded = question.casefold()
+    noun = re.search(r"\b(?:hur många|how many) (\w+)", folded)
+    if noun and noun.group(1) not in _function_words() | set(understand.CUES["stopwords"]["en"]):
+        # what "hur många" counts is the word after it ("hur många sexköpare döms"), not "döms"
+        stems = [noun.group(1)]
+    else:
+        stems = [w.casefold() for w in understand.content_words(question, lang)]
     if lang == "en":  # the documents count in Swedish: "how many days" counts "dagar"
         units = understand.CUES["unit_words"]
-        asked = re.findall(r"\bhow (?:many|much) (\w+)", question.casefold())
+        asked = re.findall(r"\bhow (?:many|much) (\w+)", folded)
         stems.extend(str(units[w]) for w in asked if w in units)
     for label in labels:
         stems.extend(
@@ -222,26 +234,29 @@ FIGURE = re.compile(r"(?<![\d:/-])\d+(?:[.,]\d+)?(?![\d:/-])")
 
 
 @cache
-def _stop_words() -> frozenset[str]:
-    """The stop words of both languages, and the end of a text."""
-    return frozenset({"", *(w for words in understand.CUES["stopwords"].values() for w in words)})
+def _function_words() -> frozenset[str]:
+    """Swedish function words (NLTK's list, as the lexical index uses), and the end of a
+    sentence: what cannot be counted. Not the question cues' stop words, which hold "år"."""
+    return frozenset({"", *swedish_stopwords()})
 
 
 def counted_words(text: str) -> list[str]:
     """The words that follow a figure in a text, within its sentence: the things it counts.
 
     Years, dates, SFS numbers and section numbers are not figures of anything. A number
-    written as a word counts something only when a word that is not a stop word follows it:
-    "sex månader" does, "köper sex i Sverige" and "säljer sex. Lagen" do not.
+    written as a word counts something only when a word that is not a function word follows
+    it: "sex månader" and "fyra år" do, "köper sex i Sverige" and "säljer sex. Lagen" do not.
 
     >>> counted_words("Den som köper sex i Sverige döms till fängelse i högst sex månader.")
     ['månader']
+    >>> counted_words("Fängelse i lägst fyra och högst tio år.")
+    ['år']
     >>> counted_words("Den säljer sex. Lagen har 3 paragrafer.")
     ['paragrafer']
     """
     masked = re.sub(r"\b(?:19|20)\d\d\b|\d+ kap\.|\d+ [a-z] ?§|\d+ §|^\d+\.", " ", text)
     numbers = set(understand.CUES["number_words"])
-    stop = _stop_words()
+    stop = _function_words()
     counted: list[str] = []
     for sentence in re.split(r"(?<=[.!?;:])\s+", masked):
         tokens = understand.words(sentence)
