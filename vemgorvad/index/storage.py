@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from vemgorvad.corpus.model import Passage
+from vemgorvad.index.context import chunking
 from vemgorvad.index.dense import DenseIndex, DenseKind
 from vemgorvad.index.embed import Embedder
 from vemgorvad.index.lexical import LexicalIndex
@@ -147,6 +148,16 @@ def previous_manifest(directory: Path) -> Manifest | None:
         return None
 
 
+def _made_alike(manifest: Manifest, embedder: Embedder) -> bool:
+    """Whether an index's vectors were made as this build would make them: the same model
+    and dimension, the same texts, the same embedding code (:func:`context.chunking`)."""
+    return (manifest.model, manifest.dimension, manifest.chunking) == (
+        embedder.name,
+        embedder.dimension,
+        chunking(),
+    )
+
+
 def _stored_vectors(
     directory: Path, manifest: Manifest | None, embedder: Embedder
 ) -> tuple[np.ndarray, dict[tuple[str, str], int]]:
@@ -154,9 +165,9 @@ def _stored_vectors(
     nothing = np.zeros((0, embedder.dimension), np.float32)
     if manifest is None:
         return nothing, {}
-    if manifest.model != embedder.name or manifest.dimension != embedder.dimension:
+    if not _made_alike(manifest, embedder):
         logger.info(
-            "the index in %s was built with %s (%d); re-embedding everything",
+            "the index in %s was embedded by %s (%d) another way; re-embedding everything",
             directory,
             manifest.model,
             manifest.dimension,
@@ -176,7 +187,7 @@ def stored_windows(
     directory: Path, manifest: Manifest | None, embedder: Embedder
 ) -> SentenceWindows | None:
     """The sentence windows of an index in ``directory`` made by the same model, if they load."""
-    if manifest is None or (manifest.model, manifest.dimension) != (embedder.name, embedder.dimension):
+    if manifest is None or not _made_alike(manifest, embedder):
         return None
     try:
         return SentenceWindows.load(directory)
