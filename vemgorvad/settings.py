@@ -83,7 +83,10 @@ longest wait taken; anything larger belongs in ``corpus/`` and ``vemgorvad build
 
 # --- answering (vemgorvad.qa) -----------------------------------------------------------
 # Chosen on shared/eval/dev.jsonl and checked on tests/qa/questions.jsonl (our own); the
-# README's "Answers" section gives the figures. Nothing here names a question.
+# README's "Answers" section gives the figures. Nothing here names a question. Figures
+# below were measured, each setting against the others on one build, on an incremental
+# build that kept two long passages' older vectors (README, Answers: "A fresh build");
+# a fresh build gives other absolute figures, the README's.
 
 CANDIDATE_DEPTH = 20
 """Passages each first-stage signal (passage cosine, best-sentence cosine, BM25) draws
