@@ -117,6 +117,17 @@ def test_unknown_organisations_become_extracted_nodes(built, corpus) -> None:
     assert not _labelled(graph, "Brottsofferfonden")
 
 
+def test_an_extracted_public_body_is_also_named_in_english(built) -> None:
+    # the body's own English name, so that an English question finds it; a name the list
+    # does not hold gets none (nothing is made up)
+    _, graph, _ = built
+    (inspectorate,) = _labelled(graph, "Inspektionen för vård och omsorg")
+    english = Literal("Health and Social Care Inspectorate", lang="en")
+    assert (inspectorate, SKOS.prefLabel, english) in graph
+    (county,) = _labelled(graph, "Länsstyrelsen i Uppsala län")
+    assert not [o for o in graph.objects(county, SKOS.prefLabel) if o.language == "en"]
+
+
 def test_a_name_used_in_several_documents_is_one_node(built) -> None:
     _, graph, _ = built
     # the note and socialtjänstlagen both name it, the statute also in the genitive

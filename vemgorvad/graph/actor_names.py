@@ -8,6 +8,7 @@ are the shapes of organisation names the graph does not know yet. The word lists
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -36,6 +37,7 @@ __all__ = [
     "WORDS",
     "ActorMatcher",
     "NewActor",
+    "english_name",
 ]
 
 WORDS = json.loads(
@@ -385,3 +387,25 @@ class ActorMatcher:
         new = NewActor(strip_genitive(key), label, kind or VGV.StateActor, confidence=confidence)
         return None, new, confidence
 
+
+ENGLISH_NAMES = Path(__file__).parent / "data" / "agency_names_en.tsv"
+
+
+@functools.cache
+def _english_names() -> dict[str, str]:
+    names = {}
+    for line in ENGLISH_NAMES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            swedish, english = line.split("\t")
+            names[fold_label(swedish)] = english.strip()
+    return names
+
+
+def english_name(label: str) -> str | None:
+    """A Swedish public body's own English name (``data/agency_names_en.tsv``), if it is
+    one: what an extracted actor is also called, so that an English question finds it.
+
+    >>> english_name("Kriminalvården"), english_name("Föreningen Zorblax")
+    ('Swedish Prison and Probation Service', None)
+    """
+    return _english_names().get(fold_label(label))

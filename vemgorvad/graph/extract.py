@@ -57,6 +57,7 @@ from vemgorvad.graph.actor_names import (
     WORDS,
     ActorMatcher,
     NewActor,
+    english_name,
 )
 from vemgorvad.graph.resolve import ReferenceResolver
 from vemgorvad.legal import LegalRef, LegalRefParser
@@ -320,6 +321,8 @@ class _Linker:
             graph.add((new.iri, RDF.type, VGV.Actor))
             graph.add((new.iri, RDF.type, ORG.Organization))
             graph.add((new.iri, SKOS.prefLabel, Literal(new.label, lang="sv")))
+            if english := english_name(new.label):
+                graph.add((new.iri, SKOS.prefLabel, Literal(english, lang="en")))
             graph.add((new.iri, VGV.actorKind, new.kind))
             definition = (
                 f"Organisation som nämns i «{new.first_document}»; funnen av den automatiska "
