@@ -37,6 +37,7 @@ __all__ = [
     "WORDS",
     "ActorMatcher",
     "NewActor",
+    "add_names",
     "english_name",
 ]
 
@@ -409,3 +410,11 @@ def english_name(label: str) -> str | None:
     ('Swedish Prison and Probation Service', None)
     """
     return _english_names().get(fold_label(label))
+
+
+def add_names(graph: Graph, actor: URIRef, label: str) -> None:
+    """Name an actor the extraction found: its Swedish label as found and, for a public
+    body, its own English name (:func:`english_name`)."""
+    graph.add((actor, SKOS.prefLabel, Literal(label, lang="sv")))
+    if english := english_name(label):
+        graph.add((actor, SKOS.prefLabel, Literal(english, lang="en")))

@@ -57,7 +57,7 @@ from vemgorvad.graph.actor_names import (
     WORDS,
     ActorMatcher,
     NewActor,
-    english_name,
+    add_names,
 )
 from vemgorvad.graph.resolve import ReferenceResolver
 from vemgorvad.legal import LegalRef, LegalRefParser
@@ -320,9 +320,7 @@ class _Linker:
             assert new.iri is not None
             graph.add((new.iri, RDF.type, VGV.Actor))
             graph.add((new.iri, RDF.type, ORG.Organization))
-            graph.add((new.iri, SKOS.prefLabel, Literal(new.label, lang="sv")))
-            if english := english_name(new.label):
-                graph.add((new.iri, SKOS.prefLabel, Literal(english, lang="en")))
+            add_names(graph, new.iri, new.label)
             graph.add((new.iri, VGV.actorKind, new.kind))
             definition = (
                 f"Organisation som nämns i «{new.first_document}»; funnen av den automatiska "

@@ -21,7 +21,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import ORG, PROV, SKOS
 
 from vemgorvad.corpus.model import Document
-from vemgorvad.graph.actor_names import english_name
+from vemgorvad.graph.actor_names import add_names
 from vemgorvad.graph.statement_model import Statement, StatementReport, new_actor_iri
 from vemgorvad.vocab import FACT, VGV, document_iri, passage_iri
 
@@ -87,9 +87,7 @@ def write_statements(
             continue
         graph.add((iri, RDF.type, VGV.Actor))
         graph.add((iri, RDF.type, ORG.Organization))
-        graph.add((iri, SKOS.prefLabel, Literal(label, lang="sv")))
-        if english := english_name(label):
-            graph.add((iri, SKOS.prefLabel, Literal(english, lang="en")))
+        add_names(graph, iri, label)
         graph.add((iri, VGV.actorKind, VGV.StateActor))
         where = first_seen.get(str(iri), "korpusen")
         definition = (
