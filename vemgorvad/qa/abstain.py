@@ -206,7 +206,7 @@ def gives_figure(question: str, lang: str, texts: Sequence[str], labels: Sequenc
     """
     folded = question.casefold()
     noun = re.search(r"\b(?:hur många|how many) (\w+)", folded)
-    if noun and noun.group(1) not in _function_words() | set(understand.CUES["stopwords"]["en"]):
+    if noun and noun.group(1) not in _function_words(english=True):
         # what "hur många" counts is the word after it ("hur många sexköpare döms"), not "döms"
         stems = [noun.group(1)]
     else:
@@ -234,10 +234,14 @@ FIGURE = re.compile(r"(?<![\d:/-])\d+(?:[.,]\d+)?(?![\d:/-])")
 
 
 @cache
-def _function_words() -> frozenset[str]:
+def _function_words(english: bool = False) -> frozenset[str]:
     """Swedish function words (NLTK's list, as the lexical index uses), and the end of a
-    sentence: what cannot be counted. Not the question cues' stop words, which hold "år"."""
-    return frozenset({"", *swedish_stopwords()})
+    sentence: what cannot be counted; with ``english``, the English cue stop words too.
+    Not the Swedish cue stop words, which hold "år"."""
+    words = {"", *swedish_stopwords()}
+    if english:
+        words |= set(understand.CUES["stopwords"]["en"])
+    return frozenset(words)
 
 
 def counted_words(text: str) -> list[str]:
