@@ -80,8 +80,18 @@ def test_feature_rows_follow_the_feature_names():
 def test_gaps_compare_a_candidate_with_its_rivals():
     rows = np.zeros((2, len(FEATURES)))
     rows[:, FEATURES.index("dense")] = [0.9, 0.8]
-    gaps = with_gaps(rows)[:, FEATURES.index("dense_gap")]
+    gaps = with_gaps(rows, ["a", "b"], 3)[:, FEATURES.index("dense_gap")]
     assert gaps.tolist() == [0.0, -0.1] or np.allclose(gaps, [0.0, -0.1])
+
+
+def test_a_document_is_as_strong_as_its_best_candidates_whatever_their_count():
+    # the memo has four weak candidates, the statute two strong ones: count does not win
+    rows = np.zeros((6, len(FEATURES)))
+    rows[:, FEATURES.index("dense")] = [0.80, 0.79, 0.78, 0.77, 0.86, 0.84]
+    documents = ["memo"] * 4 + ["lag"] * 2
+    strength = with_gaps(rows, documents, 3)[:, FEATURES.index("document")]
+    assert np.allclose(strength[4:], 0.0)  # the statute: (.86 + .84) / 2 is the best
+    assert np.allclose(strength[:4], 0.79 - 0.85)
 
 
 def test_a_fitted_ranker_round_trips_and_ranks_the_positive_first():

@@ -351,7 +351,11 @@ class Engine:
                     rank_k=settings.FUSION_RRF_K,
                 )
             )
-        return candidates, with_gaps(np.asarray(rows, dtype=float).reshape(len(candidates), -1))
+        return candidates, with_gaps(
+            np.asarray(rows, dtype=float).reshape(len(candidates), -1),
+            [self.passages[c.passage_id].document for c in candidates],
+            settings.DOCUMENT_TOP,
+        )
 
     def _without_laws(
         self, text: str, lang: str, vector: np.ndarray | None

@@ -35,6 +35,10 @@ RANKER_SETTINGS: dict[str, tuple[str, ...]] = {
     "no heading": tuple(f for f in FEATURES if f != "heading"),
     "no law named": tuple(f for f in FEATURES if f not in ("law_document", "law_cited")),
     "no English fact sentences": tuple(f for f in FEATURES if f != "english"),
+    "no document strength": tuple(f for f in FEATURES if f != "document"),
+    "no heading, no document strength": tuple(
+        f for f in FEATURES if f not in ("heading", "document")
+    ),
 }
 """The feature sets compared by cross-validation."""
 

@@ -2,17 +2,18 @@
 
 The first stage (:meth:`PassageIndex.candidates`) draws candidates the same way for every
 document: by the whole passage's cosine, its best sentence's cosine and BM25. Here each
-candidate gets a row of features — those three, what the graph knows (how close the
-question is to the facts stated in the passage beyond the passage's own text, the named
-entities the passage also names, whether it belongs to a statute the question names or
-cites a law it names), how well the section heading matches — and a logistic regression fitted on the
-pooled question files turns the row into one score. The weights are data
-(``data/ranker.json``), written by ``benchmarks/answers.py --fit`` with the grouped
-cross-validation that chose them; nothing here is a hand weight.
+candidate gets a row of features — those three and their ranks, what the graph knows (the
+named entities of the question that the passage or the facts stated in it name, whether
+it belongs to a statute the question names or cites a law it names, for an English
+question BM25 over the facts' English sentences), how well the section heading matches,
+how far it stands below the question's best candidate and how strong its document is
+among the candidates — and a logistic regression fitted on the pooled question files
+turns the row into one score. The weights are data (``data/ranker.json``), written by
+``benchmarks/answers.py --fit`` with the grouped cross-validation that chose them;
+nothing here is a hand weight.
 
-A fact can only lift a passage that the first stage already drew, and it lifts it by how
-much closer its statement is than the passage's own text (``fact``), so a passage does
-not win because it has more vectors: compare like with like.
+A fact can only help a passage that the first stage already drew, so a passage does not
+win because it has more vectors: compare like with like.
 """
 
 from __future__ import annotations
@@ -44,9 +45,11 @@ FEATURES = (
     "english",
     "dense_gap",
     "window_gap",
+    "document",
 )
 """The features of a candidate, in the order of a row (see :func:`feature_row`); the two
-gaps (how far below the question's best candidate) are filled in by :func:`with_gaps`."""
+gaps (how far below the question's best candidate) and the strength of the candidate's
+document among the candidates are filled in by :func:`with_gaps`."""
 
 
 @dataclass(frozen=True)
@@ -112,20 +115,44 @@ def feature_row(
         english_weight * english,
         0.0,
         0.0,
+        0.0,
     ]
 
 
-def with_gaps(rows: np.ndarray) -> np.ndarray:
-    """Fill in each candidate's distance below the question's best dense and window cosine.
+def with_gaps(rows: np.ndarray, documents: Sequence[str], top: int) -> np.ndarray:
+    """Fill in what compares a candidate with its rivals for the same question.
 
     Cosines of one question run higher or lower as a whole (an English question over
-    Swedish text is lower throughout); the gap compares a passage with its rivals.
+    Swedish text is lower throughout), so each candidate gets its distance below the
+    question's best dense and window cosine. And a question is mostly about one document:
+    each candidate gets its document's strength — the mean of the ``top`` best passage
+    cosines among the candidates from that document — as its distance below the strongest
+    document's. Every document is measured alike, by its own passages' cosines.
+
+    Args:
+        rows: the candidates' feature rows (changed in place and returned).
+        documents: the document of each row's passage.
+        top: how many of a document's best candidates its strength averages.
+
+    >>> rows = np.zeros((3, len(FEATURES)))
+    >>> rows[:, FEATURES.index("dense")] = [0.75, 0.25, 0.5]
+    >>> with_gaps(rows, ["lag", "lag", "memo"], 1)[:, FEATURES.index("document")].tolist()
+    [0.0, 0.0, -0.25]
+    >>> with_gaps(rows, ["lag", "lag", "memo"], 2)[:, FEATURES.index("document")].tolist()
+    [0.0, 0.0, 0.0]
     """
     if not len(rows):
         return rows
     for source, gap in (("dense", "dense_gap"), ("window", "window_gap")):
         column = rows[:, FEATURES.index(source)]
         rows[:, FEATURES.index(gap)] = column - column.max()
+    dense = rows[:, FEATURES.index("dense")]
+    by_document: dict[str, list[float]] = {}
+    for document, cosine in zip(documents, dense, strict=True):
+        by_document.setdefault(document, []).append(float(cosine))
+    strength = {d: float(np.mean(sorted(c, reverse=True)[:top])) for d, c in by_document.items()}
+    best = max(strength.values())
+    rows[:, FEATURES.index("document")] = [strength[d] - best for d in documents]
     return rows
 
 
