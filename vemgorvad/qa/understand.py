@@ -313,7 +313,7 @@ class EntityMatcher:
             labels |= {_without_parenthesis(label) for label in labels}
             if entity.label_en:
                 labels.add(_without_country(entity.label_en))
-            for label in labels:
+            for label in sorted(labels):  # not a set's order: it changes from run to run
                 tokens = words(label)
                 if not tokens:
                     continue
