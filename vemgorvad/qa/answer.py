@@ -505,6 +505,11 @@ class Engine:
         words = TEXTS[lang]
         passages = [shape.passage(self.passages[s.passage_id], s.score, s.dense) for s in ranked[: settings.RETURNED_PASSAGES]]
         answerable, confidence = self._probabilities(signals)
+        # a question asking what the sections it cites say is answered by their own words,
+        # looked up, not searched: nothing is uncertain about which passage holds them
+        quoting = bool(analysis.cited) and understand.asks_what_cited_says(text, lang)
+        if quoting:
+            answerable = confidence = 1.0
         reason, details = self.abstain_reason(text, lang, ranked, mentions, answerable)
         if reason:
             summary = words[reason].format(**details)
@@ -515,13 +520,25 @@ class Engine:
         fact_scores = self._score_facts(similarity, mentions)
         order = [s.passage_id for s in ranked]
         cited = set(analysis.cited)  # a section looked up is quoted first
-        evidence = evidence_sentences.select(
-            vector,
-            understand.content_lemmas(text, lang),
-            [(s.passage_id, sigmoid(s.score)) for s in ranked if not cited or s.passage_id in cited],
-            self.index,
-            lambda pid: self.passages[pid].text,
-        )
+        if quoting:
+            stycke = {
+                pid: section.stycke
+                for section in understand.cited_sections(text)
+                for pid in self._section_passages.get(section.iri, ())
+            }
+            evidence = evidence_sentences.opening(
+                [(pid, stycke.get(pid)) for pid in analysis.cited],
+                self.index,
+                lambda pid: self.passages[pid].text,
+            )
+        else:
+            evidence = evidence_sentences.select(
+                vector,
+                understand.content_lemmas(text, lang),
+                [(s.passage_id, sigmoid(s.score)) for s in ranked if not cited or s.passage_id in cited],
+                self.index,
+                lambda pid: self.passages[pid].text,
+            )
         facts = facts_view.rank_facts(self.graph, order, fact_scores, kind, evidence)
         citations = facts_view.citations(self.graph, order, facts, lang, self._text_of, self.passages)
         paths = self._paths(mentions)

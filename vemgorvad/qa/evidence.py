@@ -7,9 +7,11 @@ the question and the share of the question's content lemmas it holds, plus how l
 passage is to hold the answer (the ranker's probability). The best sentence, and those
 close behind it, are the evidence. A quote must make sense alone: a sentence that opens by
 pointing back ("Detta", "Den …", "These"; the words in ``data/anaphora.json``) brings its
-predecessor, an item of a list brings the sentence that leads into the list, and a
-sentence that does not end ("… ska stödja och bidra till") brings what follows until one
-does.
+predecessor (not "Den som …", a relative clause), an item of a list brings the sentence
+that leads into the list, and a sentence that does not end ("… ska stödja och bidra
+till") brings what follows until one does. A question that asks only what a cited
+section says gives nothing to score sentences by; it gets the section's opening
+(:func:`opening`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,25 @@ def anaphora() -> frozenset[str]:
     """Opening words that point back to the sentence before (case folded)."""
     data = json.loads(_ANAPHORA.read_text(encoding="utf-8"))
     return frozenset(w.casefold() for words in data["openers"].values() for w in words)
+
+
+@cache
+def relatives() -> frozenset[str]:
+    """Words that, after an opener, make it a relative clause pointing back to nothing."""
+    data = json.loads(_ANAPHORA.read_text(encoding="utf-8"))
+    return frozenset(w.casefold() for w in data["relatives"])
+
+
+def points_back(sentence: str) -> bool:
+    """Whether a sentence opens by pointing back to the one before it.
+
+    >>> points_back("Detta gäller även barn."), points_back("Den som köper sex döms.")
+    (True, False)
+    """
+    opening = [w.casefold() for w in understand.words(sentence)[:2]]
+    if not opening or opening[0] not in anaphora():
+        return False
+    return not (len(opening) > 1 and opening[1] in relatives())
 
 
 @dataclass(frozen=True)
@@ -122,6 +143,59 @@ def select(
     return chosen
 
 
+def opening(
+    cited: Sequence[tuple[str, int | None]], index: Any, text_of: Callable[[str], str]
+) -> list[dict[str, str]]:
+    """The sentences that open cited sections, each ``{"passage_id", "text"}``: the answer
+    to a question that asks what a section says ("Vad säger 6 kap. 1 § brottsbalken?"),
+    which gives nothing to score sentences by.
+
+    Args:
+        cited: (passage id, the stycke cited or None) per cited section, in the order cited.
+        index: the passage index (its sentence windows and rows).
+        text_of: passage id → its text.
+
+    Each quote starts where the section (or the stycke cited; stycken are the passage's
+    lines that are not items of a list) starts, and brings what it needs to be read
+    alone: a lead-in its list, a sentence that does not end what follows.
+    """
+    chosen: list[dict[str, str]] = []
+    for passage_id, stycke in cited:
+        row = index.row(passage_id)
+        if row is None:
+            continue
+        text = text_of(passage_id)
+        start = _stycke_start(text, stycke or 1)
+        windows = [index.windows.windows[i] for i in index.windows.of_row(row)]
+        first = next((w for w in windows if w.start >= start), None)
+        if first is None:
+            continue
+        # a stycke starts a thought: its opening "De som …" points back to nothing
+        _, end = _whole(Sentence(passage_id, first.start, first.end, 0.0), index, text_of)
+        quote = {"passage_id": passage_id, "text": text[first.start : end]}
+        if all(quote["text"] != other["text"] for other in chosen):
+            chosen.append(quote)  # a section in two versions is quoted once
+        if len(chosen) == settings.MAX_EVIDENCE:
+            break
+    return chosen
+
+
+def _stycke_start(text: str, stycke: int) -> int:
+    """Where the n:th stycke of a statute section starts (0 past the last).
+
+    >>> _stycke_start("1 § Följande ska anmäla:\\n1. myndigheter,\\n2. anställda.\\nDe som …", 2)
+    55
+    """
+    offset, seen = 0, 0
+    for line in text.split("\n"):
+        if not _LIST_ITEM.match(line):
+            seen += 1
+            if seen == stycke:
+                return offset
+        offset += len(line) + 1
+    return 0
+
+
 def _whole(sentence: Sentence, index: Any, text_of: Callable[[str], str]) -> tuple[int, int]:
     """Where the sentence as evidence starts and ends in its passage, with what it needs
     to make sense alone: the sentence before it when it points back or is an item of a
@@ -138,8 +212,7 @@ def _whole(sentence: Sentence, index: Any, text_of: Callable[[str], str]) -> tup
         return text[spans[i][0] : spans[i][1]]
 
     first = last = spans.index((sentence.start, sentence.end))
-    opening = understand.words(part(first))[:1]
-    if opening and opening[0].casefold() in anaphora() and first > 0:
+    if points_back(part(first)) and first > 0:
         first -= 1
     while first > 0 and _LIST_ITEM.match(part(first)):
         first -= 1

@@ -100,10 +100,12 @@ def law_spans(question: str) -> tuple[tuple[int, int, str], ...]:
 @dataclass(frozen=True)
 class CitedSection:
     """A section a question cites by number: its provision IRI down to the section (a
-    stycke or punkt cited is looked up in its section) and how it is said."""
+    stycke or punkt cited is looked up in its section), how it is said, and the stycke
+    cited, if one is."""
 
     iri: str
     name: str
+    stycke: int | None = None
 
 
 @lru_cache(maxsize=1024)
@@ -125,8 +127,31 @@ def cited_sections(question: str) -> tuple[CitedSection, ...]:
         act = ref.act_label or ref.sfs or ""
         chapter = f"{_spaced(ref.chapter)} kap. " if ref.chapter else ""
         name = f"{chapter}{_spaced(ref.section)} § {act[:1].lower()}{act[1:]}"
-        found.setdefault(iri, CitedSection(iri, name.strip()))
+        found.setdefault(iri, CitedSection(iri, name.strip(), ref.paragraph))
     return tuple(found.values())
+
+
+def asks_what_cited_says(question: str, lang: str) -> bool:
+    """Whether a question is a citation and nothing else to look for: it asks what the
+    sections it cites say, in their own words (``cues.json: reading_words``).
+
+    >>> asks_what_cited_says("Vad säger 6 kap. 1 § brottsbalken?", "sv")
+    True
+    >>> asks_what_cited_says("What does 38 § LVM say?", "en")
+    True
+    >>> asks_what_cited_says("Vad säger 5 kap. 11 § SoL om våld mot kvinnor?", "sv")
+    False
+    >>> asks_what_cited_says("Vad säger brottsbalken?", "sv")
+    False
+    """
+    if not cited_sections(question):
+        return False
+    return content_lemmas(without_laws(question), lang) <= _reading_lemmas()
+
+
+@lru_cache(maxsize=1)
+def _reading_lemmas() -> frozenset[str]:
+    return frozenset(_lemma(w.casefold()) for w in CUES["reading_words"]["words"])
 
 
 def _spaced(number: str) -> str:
