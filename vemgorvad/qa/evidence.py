@@ -54,10 +54,8 @@ def points_back(sentence: str) -> bool:
     >>> points_back("Detta gäller även barn."), points_back("Den som köper sex döms.")
     (True, False)
     """
-    opening = [w.casefold() for w in understand.words(sentence)[:2]]
-    if not opening or opening[0] not in anaphora():
-        return False
-    return not (len(opening) > 1 and opening[1] in relatives())
+    first, *rest = [w.casefold() for w in understand.words(sentence)] or [""]
+    return first in anaphora() and not (rest and rest[0] in relatives())
 
 
 @dataclass(frozen=True)
