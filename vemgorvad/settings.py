@@ -202,11 +202,11 @@ with a sentence prefix of title and heading .605/.798/.686 (so windows are plain
 DOCUMENT_TOP = 3
 """A candidate's document is as strong as the mean of this many of its best passage
 cosines among the question's candidates (the ranker's ``document`` feature). Added with
-the feature; pooled cross-validated hit@1 / hit@5 / MRR@10, mean over eight fold seeds,
-against .680/.893/.770 without it: 2 → .700/.894/.784, 3 → .700/.893/.784, 4 →
-.702/.893/.784, 5 → .702/.894/.784, 7 → .700/.895/.783 (every seed at least the same);
-3 sits mid-plateau. The mean of the document's best windows or BM25 scores did not help
-(.681/.892/.770 and .681/.890/.770)."""
+the feature; pooled cross-validated hit@1 / hit@5 / MRR@10 of the ranker, mean over
+eight fold seeds, against .679/.893/.769 without it: 2 → .699/.894/.783, 3 →
+.700/.892/.784, 4 → .702/.893/.784, 5 → .703/.894/.784, 7 → .700/.895/.783 (every seed
+at least as good at 3); 3 sits mid-plateau. The mean of the document's best windows or
+BM25 scores did not help (.681/.892/.770 and .681/.890/.770)."""
 
 FUSION_RRF_K = 30
 """RRF constant. MRR@10 of the hybrid by k (lexical weight 1.0 × coverage): 5 → 0.809,
