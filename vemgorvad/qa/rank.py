@@ -124,10 +124,12 @@ def with_gaps(rows: np.ndarray, documents: Sequence[str], top: int) -> np.ndarra
 
     Cosines of one question run higher or lower as a whole (an English question over
     Swedish text is lower throughout), so each candidate gets its distance below the
-    question's best dense and window cosine. And a question is mostly about one document:
-    each candidate gets its document's strength — the mean of the ``top`` best passage
-    cosines among the candidates from that document — as its distance below the strongest
-    document's. Every document is measured alike, by its own passages' cosines.
+    question's best dense and window cosine. And each candidate gets its document's
+    strength — the mean of the ``top`` best passage cosines among the candidates from that
+    document — as its distance below the strongest document's. Every document is measured
+    alike, by its own passages' cosines. (Fitted beside the candidate's own gap, its
+    weight is negative: the ranker rewards a passage that stands out above its document's
+    best few; README, Answers.)
 
     Args:
         rows: the candidates' feature rows (changed in place and returned).
