@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import ORG, PROV, SKOS
 from rdflib.term import Node
 
 from vemgorvad.graph.resolve import strip_genitive
@@ -37,7 +37,7 @@ __all__ = [
     "WORDS",
     "ActorMatcher",
     "NewActor",
-    "add_names",
+    "add_extracted_actor",
     "english_name",
 ]
 
@@ -412,9 +412,19 @@ def english_name(label: str) -> str | None:
     return _english_names().get(fold_label(label))
 
 
-def add_names(graph: Graph, actor: URIRef, label: str) -> None:
-    """Name an actor the extraction found: its Swedish label as found and, for a public
-    body, its own English name (:func:`english_name`)."""
+def add_extracted_actor(
+    graph: Graph, actor: URIRef, label: str, kind: URIRef, definition: str
+) -> None:
+    """Write an actor the extraction found in a document (not curated): its types, its
+    names — the Swedish label as found and, for a public body, its own English name
+    (:func:`english_name`) — its kind, a definition saying where it was found, and that
+    the extractor made it.
+    """
+    graph.add((actor, RDF.type, VGV.Actor))
+    graph.add((actor, RDF.type, ORG.Organization))
     graph.add((actor, SKOS.prefLabel, Literal(label, lang="sv")))
     if english := english_name(label):
         graph.add((actor, SKOS.prefLabel, Literal(english, lang="en")))
+    graph.add((actor, VGV.actorKind, kind))
+    graph.add((actor, SKOS.definition, Literal(definition, lang="sv")))
+    graph.add((actor, PROV.wasGeneratedBy, VGV.extractor))

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS
 from rdflib.term import Node
 
 from vemgorvad.corpus.model import Document, Passage
@@ -57,7 +57,7 @@ from vemgorvad.graph.actor_names import (
     WORDS,
     ActorMatcher,
     NewActor,
-    add_names,
+    add_extracted_actor,
 )
 from vemgorvad.graph.resolve import ReferenceResolver
 from vemgorvad.legal import LegalRef, LegalRefParser
@@ -318,16 +318,11 @@ class _Linker:
         graph = self.graph
         for new in self.new_actors.values():
             assert new.iri is not None
-            graph.add((new.iri, RDF.type, VGV.Actor))
-            graph.add((new.iri, RDF.type, ORG.Organization))
-            add_names(graph, new.iri, new.label)
-            graph.add((new.iri, VGV.actorKind, new.kind))
             definition = (
                 f"Organisation som nämns i «{new.first_document}»; funnen av den automatiska "
                 "extraktionen och inte granskad."
             )
-            graph.add((new.iri, SKOS.definition, Literal(definition, lang="sv")))
-            graph.add((new.iri, PROV.wasGeneratedBy, VGV.extractor))
+            add_extracted_actor(graph, new.iri, new.label, new.kind, definition)
             report.new_actors.append(str(new.iri))
         confidences: dict[URIRef, float] = dict(self.new_regulations)
         for (passage, entity), (matched, confidence, citation) in self.mentions.items():

@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
-from rdflib.namespace import ORG, PROV, SKOS
+from rdflib.namespace import PROV
 
 from vemgorvad.corpus.model import Document
-from vemgorvad.graph.actor_names import add_names
+from vemgorvad.graph.actor_names import add_extracted_actor
 from vemgorvad.graph.statement_model import Statement, StatementReport, new_actor_iri
 from vemgorvad.vocab import FACT, VGV, document_iri, passage_iri
 
@@ -85,17 +85,12 @@ def write_statements(
         iri = new_actor_iri(key)
         if (iri, RDF.type, VGV.Actor) in graph:
             continue
-        graph.add((iri, RDF.type, VGV.Actor))
-        graph.add((iri, RDF.type, ORG.Organization))
-        add_names(graph, iri, label)
-        graph.add((iri, VGV.actorKind, VGV.StateActor))
         where = first_seen.get(str(iri), "korpusen")
         definition = (
             f"Organisation som nämns som ansvarsbärare i «{where}»; funnen av den automatiska "
             "extraktionen och inte granskad."
         )
-        graph.add((iri, SKOS.definition, Literal(definition, lang="sv")))
-        graph.add((iri, PROV.wasGeneratedBy, VGV.extractor))
+        add_extracted_actor(graph, iri, label, VGV.StateActor, definition)
         graph.add((iri, VGV.confidence, _decimal(NEW_ACTOR_CONFIDENCE)))
         report.new_actors += 1
     curated = curated_index(graph)
