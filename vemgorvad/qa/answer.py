@@ -369,8 +369,12 @@ class Engine:
     def cited_passages(self, text: str) -> list[str]:
         """The passages that are the text of the sections a question cites by number
         ("Vad säger 6 kap. 11 § brottsbalken?"), in the order cited."""
+        return [pid for pid, _ in self._cited_stycken(text)]
+
+    def _cited_stycken(self, text: str) -> list[tuple[str, int | None]]:
+        """:meth:`cited_passages`, each with the stycke cited in it (None for the whole)."""
         return [
-            pid
+            (pid, section.stycke)
             for section in understand.cited_sections(text)
             for pid in self._section_passages.get(section.iri, ())
         ]
@@ -521,15 +525,8 @@ class Engine:
         order = [s.passage_id for s in ranked]
         cited = set(analysis.cited)  # a section looked up is quoted first
         if quoting:
-            stycke = {
-                pid: section.stycke
-                for section in understand.cited_sections(text)
-                for pid in self._section_passages.get(section.iri, ())
-            }
             evidence = evidence_sentences.opening(
-                [(pid, stycke.get(pid)) for pid in analysis.cited],
-                self.index,
-                lambda pid: self.passages[pid].text,
+                self._cited_stycken(text), self.index, lambda pid: self.passages[pid].text
             )
         else:
             evidence = evidence_sentences.select(

@@ -35,17 +35,20 @@ _ENDED = re.compile(r"[.!?…][\s\"'”’)\]]*$")
 
 
 @cache
+def _anaphora_data() -> dict[str, Any]:
+    return dict(json.loads(_ANAPHORA.read_text(encoding="utf-8")))
+
+
+@cache
 def anaphora() -> frozenset[str]:
     """Opening words that point back to the sentence before (case folded)."""
-    data = json.loads(_ANAPHORA.read_text(encoding="utf-8"))
-    return frozenset(w.casefold() for words in data["openers"].values() for w in words)
+    return frozenset(w.casefold() for words in _anaphora_data()["openers"].values() for w in words)
 
 
 @cache
 def relatives() -> frozenset[str]:
     """Words that, after an opener, make it a relative clause pointing back to nothing."""
-    data = json.loads(_ANAPHORA.read_text(encoding="utf-8"))
-    return frozenset(w.casefold() for w in data["relatives"])
+    return frozenset(w.casefold() for w in _anaphora_data()["relatives"])
 
 
 def points_back(sentence: str) -> bool:
