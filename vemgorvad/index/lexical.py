@@ -27,6 +27,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -75,6 +76,15 @@ def swedish_stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_SWEDISH)
 
 
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, stopwords and all.
+
+    >>> words("Nämnden och EU/EES-medborgare")
+    ['nämnden', 'och', 'eu', 'ees', 'medborgare']
+    """
+    return _WORD.findall(text.lower())
+
+
 def content_words(text: str, stopwords: frozenset[str]) -> list[str]:
     """Lower-cased word tokens that are not stopwords (nor single letters).
 
@@ -83,7 +93,7 @@ def content_words(text: str, stopwords: frozenset[str]) -> list[str]:
     """
     return [
         word
-        for word in _WORD.findall(text.lower())
+        for word in words(text)
         if word not in stopwords and (len(word) > 1 or word.isdigit())
     ]
 
@@ -148,8 +158,16 @@ class SwedishAnalyzer:
         >>> SwedishAnalyzer().terms("människohandelsbrottet")
         ['människohandelsbrott', 'människohandel', 'brott']
         """
+        return self.lemma_terms(self.lemmas(text))
+
+    def lemma_terms(self, lemmas: Iterable[str]) -> list[str]:
+        """Index terms of lemmas already found: each, followed by its compound parts.
+
+        >>> SwedishAnalyzer().lemma_terms(["socialnämnd"])
+        ['socialnämnd', 'social', 'nämnd']
+        """
         terms: list[str] = []
-        for lemma in self.lemmas(text):
+        for lemma in lemmas:
             terms.append(lemma)
             if self.split_compounds:
                 terms.extend(self.parts(lemma))
@@ -257,11 +275,29 @@ class EnglishAnalyzer:
 
     def lemmas(self, text: str) -> list[str]:
         """The stems of the text's non-stopwords, in order."""
-        return list(self._stemmer.stemWords(self.words(text)))
+        return list(self.stems(self.words(text)))
+
+    def stems(self, tokens: Sequence[str]) -> tuple[str, ...]:
+        """The Snowball stems of word tokens, one each."""
+        return tuple(self._stemmer.stemWords(list(tokens)))
 
     def terms(self, text: str) -> list[str]:
         """Index terms: the stems."""
         return self.lemmas(text)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A BM25 query: text to analyse, and Swedish lemmas taken as they are.
+
+    The lemmas are what another language's words mean here (:mod:`vemgorvad.index.glossary`
+    gives an English question's words as Swedish lemmas). Lemmatised again, one could turn
+    into another word (``nämnd`` read alone is taken for the verb ``nämna``); they only get
+    their compound parts, as a passage's lemmas do.
+    """
+
+    text: str
+    lemmas: tuple[str, ...] = ()
 
 
 class LexicalIndex:
@@ -319,16 +355,21 @@ class LexicalIndex:
         logger.debug("BM25 over %d texts, %d terms", len(texts), len(retriever.vocab_dict))
         return cls(analyzer, retriever, len(texts))
 
-    def scores(self, query: str) -> np.ndarray:
+    def scores(self, query: str | Query) -> np.ndarray:
         """BM25 scores of every text for a query.
 
         Args:
-            query: the query text.
+            query: the query text, or a :class:`Query` with lemmas of its own.
 
         Returns:
             ``(size,)`` float32; all zeros when no query term is in the index.
         """
-        ids = [self._vocabulary[t] for t in self.analyzer.terms(query) if t in self._vocabulary]
+        if isinstance(query, str):
+            query = Query(query)
+        terms = self.analyzer.terms(query.text)
+        if isinstance(self.analyzer, SwedishAnalyzer):
+            terms += self.analyzer.lemma_terms(query.lemmas)
+        ids = [self._vocabulary[t] for t in terms if t in self._vocabulary]
         if not ids or self._retriever is None:
             return np.zeros(self.size, np.float32)
         return np.asarray(self._retriever.get_scores_from_ids(ids), dtype=np.float32)

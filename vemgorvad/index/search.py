@@ -34,7 +34,7 @@ from vemgorvad.index.context import Context, chunking, passage_text
 from vemgorvad.index.dense import DenseIndex, DenseKind
 from vemgorvad.index.embed import Embedder
 from vemgorvad.index.fusion import best_rows, reciprocal_rank_fusion, top_rows
-from vemgorvad.index.lexical import LexicalIndex, dictionary_lemmas
+from vemgorvad.index.lexical import LexicalIndex, Query, dictionary_lemmas
 from vemgorvad.index.manifest import (
     FORMAT_VERSION,
     Manifest,
@@ -309,11 +309,11 @@ class PassageIndex:
 
     def candidates(
         self,
-        query: str,
+        query: str | Query,
         query_vector: np.ndarray,
         depth: int,
         documents: Collection[str] = (),
-        within: tuple[str, np.ndarray] | None = None,
+        within: tuple[str | Query, np.ndarray] | None = None,
         include: Collection[str] = (),
     ) -> list[Candidate]:
         """The passages any first-stage signal puts in its first ``depth``, with every signal.
@@ -329,7 +329,8 @@ class PassageIndex:
         (a memo's paragraph about the law).
 
         Args:
-            query: the query text (for BM25).
+            query: the query text, or a BM25 :class:`~vemgorvad.index.lexical.Query` with
+                lemmas of its own (an English question's words in Swedish).
             query_vector: the query embedded (``encode_queries``).
             depth: how many passages each ranking contributes.
             documents: ids of documents the query names.

@@ -31,7 +31,8 @@ import numpy as np
 
 from vemgorvad import settings
 from vemgorvad.graph.model import KnowledgeGraph
-from vemgorvad.index.lexical import LexicalIndex
+from vemgorvad.index.glossary import Glossary
+from vemgorvad.index.lexical import LexicalIndex, Query
 from vemgorvad.qa import evidence as evidence_sentences
 from vemgorvad.qa import facts as facts_view
 from vemgorvad.qa import prepared, shape, understand
@@ -105,6 +106,7 @@ class Engine:
         self.index = index
         self.embedder = embedder
         self.passages = {p.id: p for p in index.passages}
+        self.glossary = Glossary.load()
         self.matcher = EntityMatcher(
             graph.entities.values(),
             [p.text for p in index.passages],
@@ -310,12 +312,13 @@ class Engine:
             for name in (m.entity.iri, m.entity.citation or m.entity.iri)
         } | understand.named_laws(text)
         documents = {d for law in laws for d in self._law_documents.get(law, ())}
+        rest = self._without_laws(text, lang, rest_vector) if documents else None
         candidates = self.index.candidates(
-            text,
+            self._lexical_query(text, lang),
             vector,
             settings.CANDIDATE_DEPTH,
             documents,
-            self._without_laws(text, lang, rest_vector) if documents else None,
+            (self._lexical_query(rest[0], lang), rest[1]) if rest else None,
             cited,
         )
         weights = {
@@ -323,6 +326,7 @@ class Engine:
         }
         asked = understand.content_lemmas(text, lang)
         coverage = self.index.coverage(text)
+        lexical_coverage = self.glossary.translate(text).share if lang == "en" else coverage
         english: dict[str, int] = {}
         if lang == "en":
             english = {pid: r for r, pid in enumerate(self._english_ranking(text), start=1)}
@@ -346,7 +350,7 @@ class Engine:
                     c,
                     signals,
                     lexical_max=lexical_max,
-                    coverage=coverage,
+                    coverage=lexical_coverage,
                     english_weight=(1.0 - coverage) if lang == "en" else 0.0,
                     rank_k=settings.FUSION_RRF_K,
                 )
@@ -356,6 +360,10 @@ class Engine:
             [self.passages[c.passage_id].document for c in candidates],
             settings.DOCUMENT_TOP,
         )
+
+    def _lexical_query(self, text: str, lang: str) -> Query:
+        """What BM25 reads of a question: an English one with its words put into Swedish."""
+        return Query(text, self.glossary.translate(text).lemmas if lang == "en" else ())
 
     def _without_laws(
         self, text: str, lang: str, vector: np.ndarray | None

@@ -1,7 +1,8 @@
 """The second stage: every signal about a candidate passage, weighed by a fitted model.
 
 The first stage (:meth:`PassageIndex.candidates`) draws candidates the same way for every
-document: by the whole passage's cosine, its best sentence's cosine and BM25. Here each
+document: by the whole passage's cosine, its best sentence's cosine and BM25 (an English
+question's words put into Swedish by :mod:`vemgorvad.index.glossary`). Here each
 candidate gets a row of features — those three and their ranks, what the graph knows (the
 named entities of the question that the passage or the facts stated in it name, whether
 it belongs to a statute the question names or cites a law it names, for an English
@@ -95,7 +96,9 @@ def feature_row(
         candidate: a :class:`vemgorvad.index.search.Candidate`.
         signals: what the engine knows of it.
         lexical_max: the best BM25 score among the question's candidates (to scale BM25).
-        coverage: the share of the question's lemmas the lexical index knows (weighs BM25).
+        coverage: how much of the question BM25 can read (weighs BM25): the share of its
+            lemmas the lexical index knows, or of an English question's words the glossary
+            puts into Swedish.
         english_weight: the weight of the English facts' BM25 (0 for a Swedish question).
         rank_k: the constant of :func:`reciprocal`.
     """
