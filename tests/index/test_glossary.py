@@ -42,6 +42,12 @@ def test_a_stopword_alone_is_not_translated_and_the_share_counts_content_words(g
     assert glossary.translate("").lemmas == ()
 
 
+def test_what_it_does_not_translate_is_kept_as_it_is(glossary):
+    translation = glossary.translate("Does the LVM home inform Europol about a zxqv?")
+    assert translation.rest == ("lvm", "zxqv")
+    assert {"hem", "europol"} <= set(translation.lemmas)
+
+
 def test_a_bad_line_names_the_file_and_line(tmp_path):
     path = tmp_path / "glossary.tsv"
     path.write_text("# comment\nbarn\tchild\nvård care\n", encoding="utf-8")
@@ -50,11 +56,13 @@ def test_a_bad_line_names_the_file_and_line(tmp_path):
 
 
 def test_every_swedish_entry_is_an_index_term_of_the_corpus():
-    """The lemmas go to BM25 as they are, so each must be a term the passages can have."""
+    """The lemmas go to BM25 as they are, so each must be a term the passages can have (a
+    lemma or a compound's part)."""
     files = sorted((settings.ROOT / "corpus").rglob("*.txt"))
     corpus = " ".join(path.read_text(encoding="utf-8") for path in files)
     analyzer = SwedishAnalyzer()
-    terms = set(analyzer.lemmas(corpus))
+    analyzer.corpus_lemmas = set(analyzer.lemmas(corpus))  # as the index is built
+    terms = set(analyzer.terms(corpus))
     swedish = [
         line.split("\t")[0]
         for line in GLOSSARY_FILE.read_text(encoding="utf-8").splitlines()
@@ -85,6 +93,13 @@ def test_lemmas_are_taken_as_they_are_not_analysed_again():
 def test_lemmas_given_bring_their_compound_parts_as_a_passage_does():
     index = LexicalIndex.build(["Nämnden beslutar.", "Socialtjänsten hjälper."])
     assert int(np.argmax(index.scores(Query("", ("socialnämnd",))))) == 0
+
+
+def test_an_english_question_searches_its_words_in_swedish_and_its_names_as_they_are(engine):
+    query = engine.lexical_query("Does the police inform Europol about trafficking at ICA?", "en")
+    assert query.text.split() == ["ica"]
+    assert {"polis", "europol", "människohandel"} <= set(query.lemmas)
+    assert engine.lexical_query("Vad gör polisen?", "sv").text == "Vad gör polisen?"
 
 
 def test_the_engine_gives_an_english_question_bm25_in_swedish(engine):

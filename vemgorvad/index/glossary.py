@@ -33,11 +33,13 @@ class Translation:
         senses: for each English word or phrase translated, in order, its Swedish lemmas.
         content_words: how many of the text's words are not stopwords.
         translated: how many of those the glossary put into Swedish.
+        rest: the content words it did not translate (names, mostly: "LVM", "Europol").
     """
 
     senses: tuple[tuple[str, ...], ...]
     content_words: int
     translated: int
+    rest: tuple[str, ...] = ()
 
     @property
     def lemmas(self) -> tuple[str, ...]:
@@ -107,6 +109,7 @@ class Glossary:
         stems = self._analyzer.stems(tokens)
         content = [token not in self._analyzer.stopwords for token in tokens]
         senses: list[tuple[str, ...]] = []
+        rest: list[str] = []
         translated = 0
         i = 0
         while i < len(tokens):
@@ -118,8 +121,10 @@ class Glossary:
                     i += size
                     break
             else:
+                if content[i]:
+                    rest.append(tokens[i])
                 i += 1
-        return Translation(tuple(senses), sum(content), translated)
+        return Translation(tuple(senses), sum(content), translated, tuple(rest))
 
 
 @functools.cache

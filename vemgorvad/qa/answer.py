@@ -314,11 +314,11 @@ class Engine:
         documents = {d for law in laws for d in self._law_documents.get(law, ())}
         rest = self._without_laws(text, lang, rest_vector) if documents else None
         candidates = self.index.candidates(
-            self._lexical_query(text, lang),
+            self.lexical_query(text, lang),
             vector,
             settings.CANDIDATE_DEPTH,
             documents,
-            (self._lexical_query(rest[0], lang), rest[1]) if rest else None,
+            (self.lexical_query(rest[0], lang), rest[1]) if rest else None,
             cited,
         )
         weights = {
@@ -361,9 +361,17 @@ class Engine:
             settings.DOCUMENT_TOP,
         )
 
-    def _lexical_query(self, text: str, lang: str) -> Query:
-        """What BM25 reads of a question: an English one with its words put into Swedish."""
-        return Query(text, self.glossary.translate(text).lemmas if lang == "en" else ())
+    def lexical_query(self, text: str, lang: str) -> Query:
+        """What BM25 reads of a question: an English one's words put into Swedish.
+
+        The English words the glossary translates are not searched as they are: they
+        would only find the English in a Swedish text (a treaty's title), and it drew
+        English questions about crime to a list of international mechanisms.
+        """
+        if lang != "en":
+            return Query(text)
+        translation = self.glossary.translate(text)
+        return Query(" ".join(translation.rest), translation.lemmas)
 
     def _without_laws(
         self, text: str, lang: str, vector: np.ndarray | None
