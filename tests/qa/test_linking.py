@@ -158,8 +158,8 @@ def test_hidden_labels_are_searched_but_never_shown(engine):
 
 
 def test_a_child_begging_alone_leads_to_the_intake_unit(engine):
-    """The guide's own example. Its answerability sits at the threshold (.37 against .38
-    since the refit of the glossary), so whether the engine answers or abstains, what it
+    """The guide's own example. Its answerability sits near the threshold (under it since
+    the refit with the glossary), so whether the engine answers or abstains, what it
     shows must lead to the intake unit: the facts when it answers, and among the first
     passages the one saying that the outreach worker reports a child at risk to it
     ("socialförvaltningens mottagning för barn")."""
