@@ -34,6 +34,12 @@ def test_inflected_english_finds_its_entry_and_every_sense_is_kept(glossary):
     assert {"domstol", "rätt"} <= set(glossary.translate("courts").lemmas)
 
 
+def test_english_words_that_share_a_stem_are_kept_apart_by_phrases(glossary):
+    # "unit" and "united" have one Snowball stem: "united" is only entered in its phrases
+    assert "förena" not in glossary.translate("Which unit handles this?").lemmas
+    assert glossary.translate("the United Nations").senses == (("förena", "nation"),)
+
+
 def test_a_stopword_alone_is_not_translated_and_the_share_counts_content_words(glossary):
     translation = glossary.translate("Who can do this for the child?")
     assert translation.lemmas == ("barn",)
