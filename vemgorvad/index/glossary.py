@@ -1,8 +1,8 @@
 """An English question's words in Swedish, for BM25 over the Swedish passages.
 
 The corpus is Swedish, so BM25 knows nothing of an English question but its names and
-cognates. :class:`Glossary` reads ``data/glossary.tsv`` (the corpus's content lemmas with
-their English equivalents; the file says how it was made) and puts an English text's words
+cognates. :class:`Glossary` reads ``data/glossary.tsv`` (the corpus's content lemmas and
+compound parts with their English equivalents; the file says how it was made) and puts an English text's words
 into Swedish lemmas: dictionary-based query translation, the plainest kind of
 cross-language retrieval. Phrases come before their words ("social welfare board" →
 ``socialnämnd``, not "social" and "board"), and every Swedish lemma an English word can
@@ -33,7 +33,7 @@ class Translation:
         senses: for each English word or phrase translated, in order, its Swedish lemmas.
         content_words: how many of the text's words are not stopwords.
         translated: how many of those the glossary put into Swedish.
-        rest: the content words it did not translate (names, mostly: "LVM", "Europol").
+        rest: the content words it did not translate (names, mostly: "LVM", "ICA").
     """
 
     senses: tuple[tuple[str, ...], ...]
