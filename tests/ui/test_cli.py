@@ -68,6 +68,19 @@ def test_ask_answers_an_english_question_in_english(root, engine):
     assert english[0]["statement"] not in done.stdout
 
 
+def test_ask_names_the_passage_a_citation_is_about(root, engine):
+    # a citation fact has no actor: its passage is a section of a law, or cites one
+    question = "Vilka ska anmäla till socialnämnden om de misstänker att ett barn far illa?"
+    citations = [f for f in engine.ask(question)["facts"] if f["kind"] == "citation"]
+    assert citations, "the first passages are sections of a statute"
+    done = vemgorvad(root, "ask", question)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("  • ")]
+    assert lines and not any(line.startswith("  •  ") for line in lines)  # no empty subject
+    for fact in citations:
+        assert f"  • [{fact['source']['passage_id']}] {fact['statement']}" in lines
+
+
 def test_eval_prints_results_and_metrics(root, tmp_path):
     lines = OWN_QUESTIONS.read_text(encoding="utf-8").splitlines()
     chosen = [json.loads(line) for line in lines if line.strip()]

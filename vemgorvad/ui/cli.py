@@ -113,8 +113,6 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from vemgorvad.ui.views.i18n import pick
-
     engine = _engine()
     answer = engine.ask(args.question)
     if args.json:
@@ -123,9 +121,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     print(answer["summary"])
     lang = answer.get("language", "sv")
     for fact in answer["facts"]:
-        actor = pick(fact.get("actor"), lang)
-        laws = ", ".join(law["label"] for law in fact["laws"])
-        print(f"  • {actor} {pick(fact, lang, 'statement')}" + (f" [{laws}]" if laws else ""))
+        print(fact_line(fact, lang))
         print(f"    «{fact['source']['quote']}» ({fact['source']['passage_id']})")
     for path in answer["paths"]:
         print("  ↔ " + " ".join(s.get("label") or f"-{s.get('relation')}->" for s in path))
@@ -134,6 +130,30 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"[{passage['id']}] {passage['section']}")
         print(f"  {passage['text'][:300]}")
     return 0
+
+
+def fact_line(fact: dict[str, Any], lang: str) -> str:
+    """A fact of an answer as a line: who, what, and the laws it does not already name.
+
+    A citation has no actor: what it tells is that its passage is a section of a law or
+    cites one, so the passage is its subject.
+
+    >>> fact_line({"actor": {"label": "Polismyndigheten"}, "statement": "anmäler genast",
+    ...            "laws": [{"label": "Socialtjänstlagen"}], "source": {"passage_id": "p"}}, "sv")
+    '  • Polismyndigheten anmäler genast [Socialtjänstlagen]'
+    >>> fact_line({"actor": None, "statement": "är ur Socialtjänstlagen",
+    ...            "laws": [{"label": "Socialtjänstlagen"}],
+    ...            "source": {"passage_id": "SFS 2001:453 14 kap. 1 c §"}}, "sv")
+    '  • [SFS 2001:453 14 kap. 1 c §] är ur Socialtjänstlagen'
+    """
+    from vemgorvad.ui.views.i18n import pick
+
+    statement = pick(fact, lang, "statement")
+    subject = pick(fact.get("actor"), lang) or f"[{fact['source']['passage_id']}]"
+    laws = ", ".join(
+        label for law in fact["laws"] if (label := pick(law, lang)) and label not in statement
+    )
+    return f"  • {subject} {statement}" + (f" [{laws}]" if laws else "")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
