@@ -10,6 +10,7 @@ from html import escape
 import pytest
 
 from vemgorvad.ui.views.evidence import evidence_graph, layout, render_evidence_graph
+from vemgorvad.ui.views.html import passage_anchor
 
 QUESTIONS = [
     "Vad gör Nexus?",
@@ -164,6 +165,19 @@ def test_extracted_statements_are_marked_and_can_be_hidden(answers, kg):
     assert "data-extracted='1'" in graph and "stroke-dasharray" in graph
     _, facts, graph_hidden, _ = render_answer(answer, "sv", kg, hide_extracted=True)
     assert "ett funnet påstående" not in facts and "ett funnet påstående" not in graph_hidden
+
+
+def test_a_citation_card_names_its_passage_and_says_its_law_once(engine, kg):
+    from vemgorvad.ui.views.ask import render_facts
+
+    answer = engine.ask("Vilka ska anmäla till socialnämnden om de misstänker att ett barn far illa?")
+    citations = [f for f in answer["facts"] if f["kind"] == "citation"]
+    assert citations, "the first passages are sections of a statute"
+    cards = render_facts({**answer, "facts": citations}, "sv", kg).split("<div class='vgv-card")[1:]
+    for fact, card in zip(citations, cards, strict=True):
+        head = card.split("<div class='vgv-meta'>")[0]
+        assert f"data-vgv-passage='{passage_anchor(fact['source']['passage_id'])}'" in head
+        assert head.count(escape(fact["object"]["label"], quote=True)) == 1  # no arrow repeats it
 
 
 def test_a_long_question_is_cut_at_a_word_and_the_page_says_where():

@@ -99,15 +99,20 @@ def _law_label(law: dict[str, Any], lang: str) -> str:
 
 
 def _fact_head(fact: dict[str, Any], lang: str, kg: KnowledgeGraph | None) -> str:
+    """Who → what → whom. A citation has no actor: its passage is what is a section of
+    a law or cites one, and its statement names the law already ("är ur Socialtjänstlagen"),
+    so no arrow repeats it."""
     actor = fact.get("actor") or {}
-    head = (
-        actor_badge(actor["id"], pick(actor, lang), _category(kg, actor["id"]))
-        if actor.get("id")
-        else ""
-    )
+    statement = pick(fact, lang, "statement")
+    passage_id = (fact.get("source") or {}).get("passage_id")
+    if actor.get("id"):
+        head = actor_badge(actor["id"], pick(actor, lang), _category(kg, actor["id"]))
+    else:
+        head = passage_link(passage_id)
     obj = fact.get("object") or {}
     arrow = ""
-    if obj.get("id"):
+    named = not actor.get("id") and pick(obj, lang) in statement
+    if obj.get("id") and not named:
         category = _category(kg, obj["id"])
         target = (
             actor_badge(obj["id"], pick(obj, lang), category)
@@ -118,7 +123,7 @@ def _fact_head(fact: dict[str, Any], lang: str, kg: KnowledgeGraph | None) -> st
     mark_extracted = extracted_mark(fact, lang)
     return (
         f"<div class='vgv-fact-head'>{head} "
-        f"<span class='vgv-statement'>{e(pick(fact, lang, 'statement'))}</span>{arrow}"
+        f"<span class='vgv-statement'>{e(statement)}</span>{arrow}"
         f"{mark_extracted}</div>"
     )
 
