@@ -5,7 +5,8 @@ the language note. Every check holds for any answer; none is keyed to a question
 from __future__ import annotations
 
 import re
-from html import escape
+from pathlib import Path
+from html import escape, unescape
 
 import pytest
 
@@ -178,6 +179,36 @@ def test_a_citation_card_names_its_passage_and_says_its_law_once(engine, kg):
         head = card.split("<div class='vgv-meta'>")[0]
         assert f"data-vgv-passage='{passage_anchor(fact['source']['passage_id'])}'" in head
         assert head.count(escape(fact["object"]["label"], quote=True)) == 1  # no arrow repeats it
+
+
+def test_every_fact_says_what_it_is_said_of(engine, kg):
+    # the CLI's line and the page's card alike: an actor, the strategy or law a
+    # relationship is about, a citation's passage, a finding's assessor ("Enligt …:")
+    from vemgorvad.qa.answer import TEXTS
+    from vemgorvad.qa.evaluate import read_questions
+    from vemgorvad.ui.cli import fact_line
+    from vemgorvad.ui.views.ask import render_facts
+    from vemgorvad.ui.views.i18n import pick
+
+    own = read_questions(Path(__file__).resolve().parents[1] / "qa" / "questions.jsonl")
+    kinds = set()
+    for answer in engine.ask_many([q["question"] for q in own]):
+        lang = answer["language"]
+        for fact in answer["facts"]:
+            kinds.add((fact["kind"], fact["actor"] is None))
+            line = fact_line(fact, lang)
+            head = render_facts({**answer, "facts": [fact]}, lang, kg).split("vgv-fact-head'>")[1]
+            head = unescape(re.sub(r"<[^>]+>", "", head.split("</div>")[0]))
+            assert not line.startswith("  •  ") and not head.startswith(" "), line
+            subject = pick(fact["actor"] or fact["subject"], lang)
+            if fact["kind"] == "assessment":
+                said = TEXTS[lang]["assessment"].format(name=subject, statement=pick(fact, lang, "statement"))
+                assert line.startswith(f"  • {said}") and said in head
+            elif fact["kind"] == "citation":
+                assert line.startswith(f"  • [{fact['source']['passage_id']}] ")
+            elif subject:
+                assert subject in line and subject in head
+    assert {("duty", False), ("assessment", False), ("citation", True), ("relationship", True)} <= kinds
 
 
 def test_a_long_question_is_cut_at_a_word_and_the_page_says_where():

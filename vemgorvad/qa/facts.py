@@ -155,6 +155,7 @@ def citations(
                     "id": f"{passage_id}#{relation}-{entity.iri}",
                     "kind": "citation",
                     "actor": None,
+                    "subject": None,  # the passage is what is a section of a law, or cites one
                     "relation": "cites" if relation == "cites" else "isPartOf",
                     "statement": TEXTS[lang][relation].format(law=entity.label),
                     "object": entity.ref(),
@@ -195,6 +196,7 @@ def fact_json(graph: KnowledgeGraph, fact: Fact, score: float) -> dict[str, Any]
         "id": fact.iri,
         "kind": fact.kind,
         "actor": actor,
+        "subject": _ref(graph, fact.subject) if subject else None,
         "relation": fact.relation,
         "statement": fact.statement,
         "statement_en": fact.statement_en,

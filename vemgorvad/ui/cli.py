@@ -136,24 +136,27 @@ def fact_line(fact: dict[str, Any], lang: str) -> str:
     """A fact of an answer as a line: who, what, and the laws it does not already name.
 
     A citation has no actor: what it tells is that its passage is a section of a law or
-    cites one, so the passage is its subject.
+    cites one, so the passage is its subject. A finding is its assessor's.
 
     >>> fact_line({"actor": {"label": "Polismyndigheten"}, "statement": "anmäler genast",
     ...            "laws": [{"label": "Socialtjänstlagen"}], "source": {"passage_id": "p"}}, "sv")
     '  • Polismyndigheten anmäler genast [Socialtjänstlagen]'
-    >>> fact_line({"actor": None, "statement": "är ur Socialtjänstlagen",
+    >>> fact_line({"actor": None, "kind": "citation", "statement": "är ur Socialtjänstlagen",
     ...            "laws": [{"label": "Socialtjänstlagen"}],
     ...            "source": {"passage_id": "SFS 2001:453 14 kap. 1 c §"}}, "sv")
     '  • [SFS 2001:453 14 kap. 1 c §] är ur Socialtjänstlagen'
     """
+    from vemgorvad.ui.views.ask import fact_subject, fact_text
     from vemgorvad.ui.views.i18n import pick
 
-    statement = pick(fact, lang, "statement")
-    subject = pick(fact.get("actor"), lang) or f"[{fact['source']['passage_id']}]"
+    name = fact_subject(fact, lang)
+    if not name and fact.get("kind") == "citation":
+        name = f"[{fact['source']['passage_id']}]"
+    text = fact_text(fact, lang, name)
     laws = ", ".join(
-        label for law in fact["laws"] if (label := pick(law, lang)) and label not in statement
+        label for law in fact["laws"] if (label := pick(law, lang)) and label not in text
     )
-    return f"  • {subject} {statement}" + (f" [{laws}]" if laws else "")
+    return f"  • {text}" + (f" [{laws}]" if laws else "")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

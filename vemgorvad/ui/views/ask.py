@@ -98,6 +98,29 @@ def _law_label(law: dict[str, Any], lang: str) -> str:
     return label
 
 
+def fact_subject(fact: dict[str, Any], lang: str) -> str:
+    """What a fact's statement is said of, as a reader names it: its actor, or the
+    strategy or law it is about; empty when the statement names it itself ("Palermo-
+    protokollet antogs …") or the fact has none (a citation: its passage is the subject).
+
+    >>> fact_subject({"actor": None, "subject": {"label": "Nationella strategin"},
+    ...               "statement": "presenterades av regeringen"}, "sv")
+    'Nationella strategin'
+    """
+    subject = fact.get("actor") or fact.get("subject")
+    name = pick(subject, lang)
+    return "" if name and name in pick(fact, lang, "statement") and not fact.get("actor") else name
+
+
+def fact_text(fact: dict[str, Any], lang: str, name: str) -> str:
+    """A fact's statement after its subject's ``name`` (HTML or text, put in as it is):
+    a finding as its assessor's ("Enligt Socialförvaltningen: …")."""
+    statement = pick(fact, lang, "statement")
+    if fact.get("kind") == "assessment" and name:
+        return ENGINE_TEXTS[lang]["assessment"].format(name=name, statement=statement)
+    return f"{name} {statement}" if name else statement
+
+
 def _fact_head(fact: dict[str, Any], lang: str, kg: KnowledgeGraph | None) -> str:
     """Who → what → whom. A citation has no actor: its passage is what is a section of
     a law or cites one, and its statement names the law already ("är ur Socialtjänstlagen"),
@@ -107,8 +130,10 @@ def _fact_head(fact: dict[str, Any], lang: str, kg: KnowledgeGraph | None) -> st
     passage_id = (fact.get("source") or {}).get("passage_id")
     if actor.get("id"):
         head = actor_badge(actor["id"], pick(actor, lang), _category(kg, actor["id"]))
-    else:
+    elif fact.get("kind") == "citation":
         head = passage_link(passage_id)
+    else:
+        head = f"<b>{e(name)}</b>" if (name := fact_subject(fact, lang)) else ""
     obj = fact.get("object") or {}
     arrow = ""
     named = not actor.get("id") and pick(obj, lang) in statement
@@ -121,11 +146,12 @@ def _fact_head(fact: dict[str, Any], lang: str, kg: KnowledgeGraph | None) -> st
         )
         arrow = f" <span class='vgv-arrow'>→</span> {target}"
     mark_extracted = extracted_mark(fact, lang)
-    return (
-        f"<div class='vgv-fact-head'>{head} "
-        f"<span class='vgv-statement'>{e(statement)}</span>{arrow}"
-        f"{mark_extracted}</div>"
-    )
+    said = f"<span class='vgv-statement'>{e(statement)}</span>"
+    if fact.get("kind") == "assessment" and head:  # a finding is its assessor's
+        text = e(ENGINE_TEXTS[lang]["assessment"]).format(name=head, statement=said)
+    else:
+        text = f"{head} {said}" if head else said
+    return f"<div class='vgv-fact-head'>{text}{arrow}{mark_extracted}</div>"
 
 
 def _fact_meta(fact: dict[str, Any], lang: str) -> str:
