@@ -5,8 +5,8 @@ the language note. Every check holds for any answer; none is keyed to a question
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from html import escape, unescape
+from pathlib import Path
 
 import pytest
 
