@@ -110,12 +110,14 @@ ABSTAIN_RULES = (
     "no_number",
     "share",
     "unknown_section",
+    "unknown_subject",
 )
 """The rules of what is asked that may make the engine abstain (``qa/abstain.py``,
 ``abstain_reason``), each kept because the cross-validated figures are better with it
 than without (README, Answers) — except ``unknown_section`` (a section cited by number
-that no passage is or cites): no pooled question cites a section by number, so it cannot
-move the figures; it is kept for what it says, and tested."""
+that no passage is or cites) and ``unknown_subject`` (a question about nothing but a name
+no document holds: "Vad är Mikamottagningen?"): no pooled question is of either kind, so
+neither can move the figures; each is kept for what it says, and tested."""
 
 ANSWER_RATE_FLOOR = 0.99
 """The answering threshold is the highest probability (of the fitted answerability model)

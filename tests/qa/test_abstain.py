@@ -6,6 +6,7 @@ not give; none comes from a question file.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -115,6 +116,24 @@ def test_a_name_no_document_holds_is_named_when_the_engine_abstains(engine):
     answer = engine.ask("Vilket ansvar har Zorblaxföreningen för offer i Uppsala?")
     assert answer["answerable"] is False
     assert "Zorblaxföreningen" in answer["summary"]
+
+
+def test_a_question_about_nothing_but_an_unknown_name_is_refused_whatever_the_model_says(
+    engine, monkeypatch
+):
+    # the answerability model may rate it high (the passages about other clinics are close),
+    # so the rule must hold without it: the threshold is put where every question passes
+    monkeypatch.setattr(engine, "abstainer", dataclasses.replace(engine.abstainer, threshold=0.0))
+    for question, name in (
+        ("Vad är Zorblaxmottagningen?", "Zorblaxmottagningen"),
+        ("What does the Zorblax Foundation do?", "Zorblax Foundation"),
+    ):
+        answer = engine.ask(question)
+        assert answer["answerable"] is False and answer["abstain_reason"] == "unknown_name"
+        assert name in answer["summary"] and answer["evidence"] == []
+    # a known name, or an unknown one beside more that is asked, is for the model to judge
+    assert engine.ask("Vad gör Nexus?")["answerable"] is True
+    assert engine.ask("Hur samverkar Zorblaxmottagningen med Nexus?")["answerable"] is True
 
 
 def test_answerable_questions_of_each_language_are_answered(engine):

@@ -188,6 +188,22 @@ class Abstainer:
         path.write_text(json.dumps(self.to_json(), indent=1) + "\n", encoding="utf-8")
 
 
+def asks_beyond(text: str, lang: str, names: Sequence[str]) -> bool:
+    """Whether a question asks about more than names the documents do not hold: a
+    question made of such a name alone ("Vad är Mikamottagningen?", "What does the
+    Zorblax Foundation do?") asks what it is, and nothing in the documents can say.
+
+    >>> asks_beyond("Vad gör Zorblaxmottagningen?", "sv", ["Zorblaxmottagningen"])
+    False
+    >>> asks_beyond("Hur samverkar Zorblaxmottagningen med Nexus?", "sv", ["Zorblaxmottagningen"])
+    True
+    """
+    rest = text
+    for name in names:
+        rest = rest.replace(name, " ")
+    return bool(understand.content_lemmas(rest, lang))
+
+
 def gives_figure(question: str, lang: str, texts: Sequence[str], labels: Sequence[str]) -> bool:
     """Whether one of the texts gives a number of the thing the question counts.
 
@@ -349,8 +365,11 @@ class Reasons:
             and not any(re.search(r"%|procent", t) for t in top_texts)
         ):
             return "no_number", {}
+        names = matcher.unknown_names(text, lang)
+        if "unknown_subject" in rules and names and not asks_beyond(text, lang, names):
+            return "unknown_name", {"names": ", ".join(names)}
         if unlikely:
-            if names := matcher.unknown_names(text, lang):
+            if names:
                 return "unknown_name", {"names": ", ".join(names)}
             return "abstain", {}
         return "", {}
