@@ -265,11 +265,10 @@ def summary(
             parts = [words["assessment"].format(name=name, statement=statement)]
         else:
             parts = [sentence(graph, fact, lang)]
-        law_names = [
-            e.label for e in map(graph.entity, fact.laws) if e and e.iri != fact.subject
-        ]
-        if law_names and not any(law.casefold() in statement.casefold() for law in law_names):
-            parts.append(words["law"].format(laws=", ".join(law_names)))
+        laws = [e for e in map(graph.entity, fact.laws) if e and e.iri != fact.subject]
+        said_laws = {name for law in laws for name in (law.label, law.label_en) if name}
+        if laws and not any(name.casefold() in statement.casefold() for name in said_laws):
+            parts.append(words["law"].format(laws=", ".join(_law_names(laws, lang))))
         if fact.since and fact.since[:4] not in statement:
             parts.append(words["since"].format(since=fact.since))
         said = ", ".join(parts)
@@ -283,6 +282,24 @@ def summary(
     return words["passage_only"].format(
         section=passage.section or passage.document, sentence=first
     )
+
+
+def _law_names(laws: Sequence[Any], lang: str) -> list[str]:
+    """The names of a fact's laws for a sentence, each once: an act whose section is
+    named too goes unsaid ("enligt 5 kap. 11 § socialtjänstlagen", not "enligt
+    Socialtjänstlagen, 5 kap. 11 § socialtjänstlagen").
+
+    >>> from types import SimpleNamespace as Law
+    >>> _law_names([Law(label="Socialtjänstlagen", label_en=None),
+    ...             Law(label="5 kap. 11 § socialtjänstlagen", label_en=None)], "sv")
+    ['5 kap. 11 § socialtjänstlagen']
+    """
+    names = [(law.label_en if lang == "en" else None) or law.label for law in laws]
+    return [
+        name
+        for name in names
+        if not any(name.casefold() in other.casefold() for other in names if other != name)
+    ]
 
 
 def _folded(text: str) -> str:
