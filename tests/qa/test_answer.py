@@ -95,10 +95,32 @@ def test_out_of_scope_questions_abstain_in_their_language(answers, question):
 
 
 def test_english_questions_are_answered_in_english(answers):
+    cited = 0
     for question in ANSWERABLE:
         if question["lang"] == "en":
             answer = answers[question["id"]]
             assert answer["language"] == "en"
+            for fact in answer["facts"]:
+                if fact["kind"] == "citation":
+                    law = fact["object"].get("label_en") or fact["object"]["label"]
+                    assert law in fact["statement"]  # "is from Social Services Act"
+                    cited += 1
+    assert cited, "some English answers come from sections of a statute"
+
+
+def test_an_english_summary_says_no_swedish_statement(engine):
+    # a statement found in a Swedish text has no English: it is shown as a card, never
+    # as half of an English sentence ("Social Welfare Committee ska i frågor …")
+    from vemgorvad.qa import facts as facts_view
+
+    graph = engine.graph
+    duties = [f for f in graph.facts.values() if f.kind == "duty" and f.passage_id in engine.passages]
+    swedish = next(f for f in duties if not f.statement_en)
+    english = next(f for f in duties if f.statement_en and not f.statement_en.startswith(f.statement))
+    ranked = [swedish.passage_id, english.passage_id]
+    for lang, said, unsaid in (("en", english.statement_en, swedish.statement), ("sv", swedish.statement, None)):
+        text = facts_view.summary(graph, engine.passages, [], [swedish, english], ranked, lang)
+        assert said in text and (unsaid is None or unsaid not in text), text
 
 
 def test_a_relation_question_is_explained_by_a_sourced_path(engine):

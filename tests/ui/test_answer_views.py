@@ -187,7 +187,7 @@ def test_every_fact_says_what_it_is_said_of(engine, kg):
     from vemgorvad.qa.answer import TEXTS
     from vemgorvad.qa.evaluate import read_questions
     from vemgorvad.ui.cli import fact_line
-    from vemgorvad.ui.views.ask import render_facts
+    from vemgorvad.ui.views.ask import fact_language, render_facts
     from vemgorvad.ui.views.i18n import pick
 
     own = read_questions(Path(__file__).resolve().parents[1] / "qa" / "questions.jsonl")
@@ -200,9 +200,11 @@ def test_every_fact_says_what_it_is_said_of(engine, kg):
             head = render_facts({**answer, "facts": [fact]}, lang, kg).split("vgv-fact-head'>")[1]
             head = unescape(re.sub(r"<[^>]+>", "", head.split("</div>")[0]))
             assert not line.startswith("  •  ") and not head.startswith(" "), line
-            subject = pick(fact["actor"] or fact["subject"], lang)
+            said_in = fact_language(fact, lang)  # a Swedish-only statement: all of it in Swedish
+            subject = pick(fact["actor"] or fact["subject"], said_in)
             if fact["kind"] == "assessment":
-                said = TEXTS[lang]["assessment"].format(name=subject, statement=pick(fact, lang, "statement"))
+                statement = pick(fact, said_in, "statement")
+                said = TEXTS[said_in]["assessment"].format(name=subject, statement=statement)
                 assert line.startswith(f"  • {said}") and said in head
             elif fact["kind"] == "citation":
                 assert line.startswith(f"  • [{fact['source']['passage_id']}] ")

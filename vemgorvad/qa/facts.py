@@ -157,7 +157,9 @@ def citations(
                     "actor": None,
                     "subject": None,  # the passage is what is a section of a law, or cites one
                     "relation": "cites" if relation == "cites" else "isPartOf",
-                    "statement": TEXTS[lang][relation].format(law=entity.label),
+                    "statement": TEXTS[lang][relation].format(
+                        law=(entity.label_en if lang == "en" else None) or entity.label
+                    ),
                     "object": entity.ref(),
                     "laws": [entity.ref()],
                     "target_groups": [],
@@ -256,6 +258,7 @@ def summary(
         for f in facts
         if f.kind in ("duty", "relationship", "assessment")
         and not (f.quote and _folded(f.quote) in quoted)  # its words are quoted already
+        and (lang != "en" or f.statement_en)  # a Swedish statement is a card, not an English sentence
     ]
     for fact in stated[: settings.SUMMARY_FACTS]:
         subject = graph.entity(fact.subject)

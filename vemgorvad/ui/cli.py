@@ -146,9 +146,10 @@ def fact_line(fact: dict[str, Any], lang: str) -> str:
     ...            "source": {"passage_id": "SFS 2001:453 14 kap. 1 c §"}}, "sv")
     '  • [SFS 2001:453 14 kap. 1 c §] är ur Socialtjänstlagen'
     """
-    from vemgorvad.ui.views.ask import fact_subject, fact_text
+    from vemgorvad.ui.views.ask import fact_language, fact_subject, fact_text
     from vemgorvad.ui.views.i18n import pick
 
+    lang = fact_language(fact, lang)
     name = fact_subject(fact, lang)
     if not name and fact.get("kind") == "citation":
         name = f"[{fact['source']['passage_id']}]"

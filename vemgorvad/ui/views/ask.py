@@ -98,6 +98,19 @@ def _law_label(law: dict[str, Any], lang: str) -> str:
     return label
 
 
+def fact_language(fact: dict[str, Any], lang: str) -> str:
+    """The language a fact is said in: a statement found in a Swedish text has no English,
+    and its subject is then named in Swedish too, not half in each language (a citation
+    is said in the answer's language).
+
+    >>> fact_language({"kind": "duty", "statement": "ska samverka", "statement_en": None}, "en")
+    'sv'
+    """
+    if lang == "en" and not fact.get("statement_en") and fact.get("kind") != "citation":
+        return "sv"
+    return lang
+
+
 def fact_subject(fact: dict[str, Any], lang: str) -> str:
     """What a fact's statement is said of, as a reader names it: its actor, or the
     strategy or law it is about; empty when the statement names it itself ("Palermo-
@@ -107,6 +120,7 @@ def fact_subject(fact: dict[str, Any], lang: str) -> str:
     ...               "statement": "presenterades av regeringen"}, "sv")
     'Nationella strategin'
     """
+    lang = fact_language(fact, lang)
     subject = fact.get("actor") or fact.get("subject")
     name = pick(subject, lang)
     return "" if name and name in pick(fact, lang, "statement") and not fact.get("actor") else name
@@ -115,6 +129,7 @@ def fact_subject(fact: dict[str, Any], lang: str) -> str:
 def fact_text(fact: dict[str, Any], lang: str, name: str) -> str:
     """A fact's statement after its subject's ``name`` (HTML or text, put in as it is):
     a finding as its assessor's ("Enligt Socialförvaltningen: …")."""
+    lang = fact_language(fact, lang)
     statement = pick(fact, lang, "statement")
     if fact.get("kind") == "assessment" and name:
         return ENGINE_TEXTS[lang]["assessment"].format(name=name, statement=statement)
@@ -125,6 +140,7 @@ def _fact_head(fact: dict[str, Any], lang: str, kg: KnowledgeGraph | None) -> st
     """Who → what → whom. A citation has no actor: its passage is what is a section of
     a law or cites one, and its statement names the law already ("är ur Socialtjänstlagen"),
     so no arrow repeats it."""
+    lang = fact_language(fact, lang)
     actor = fact.get("actor") or {}
     statement = pick(fact, lang, "statement")
     passage_id = (fact.get("source") or {}).get("passage_id")
