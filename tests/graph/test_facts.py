@@ -159,6 +159,23 @@ def test_every_fact_quotes_its_source_passage(graph: Graph) -> None:
         assert _swedish(graph, fact, VGV.statement), fact
 
 
+def test_a_curated_statement_reads_after_its_subject(graph: Graph) -> None:
+    # the answer says "<subject> <statement>": a statement that opens with an article,
+    # a pronoun or a name is a sentence of its own ("Regionkoordinatorer en av …")
+    openers = {"en", "ett", "de", "det", "den", "dessa", "alla", "a", "an", "the", "one", "it", "they"}
+    checked, wrong = 0, []
+    for fact_class in (VGV.Duty, VGV.Relationship):
+        for fact in graph.subjects(RDF.type, fact_class):
+            if (fact, PROV.wasGeneratedBy, None) in graph:
+                continue  # found by the extractor, whose statements are the text's own
+            for statement in graph.objects(fact, VGV.statement):
+                first = str(statement).split()[0]
+                if first.casefold() in openers or first[0].isupper():
+                    wrong.append((str(fact), str(statement)))
+                checked += 1
+    assert wrong == [] and checked >= 200
+
+
 def test_the_memo_is_covered_paragraph_by_paragraph(graph: Graph) -> None:
     """Most of the memo's paragraphs carry at least one fact."""
     memo_passages = set(graph.subjects(URIRef("http://purl.org/dc/terms/isPartOf"), MEMO))
