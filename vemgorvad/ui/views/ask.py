@@ -127,8 +127,13 @@ def fact_subject(fact: dict[str, Any], lang: str) -> str:
 
 
 def fact_text(fact: dict[str, Any], lang: str, name: str) -> str:
-    """A fact's statement after its subject's ``name`` (HTML or text, put in as it is):
-    a finding as its assessor's ("Enligt Socialförvaltningen: …")."""
+    """A fact as a line of text: its statement after its subject's ``name``, a finding
+    as its assessor's ("Enligt Socialförvaltningen: …").
+
+    >>> fact_text({"kind": "assessment", "statement": "arbetet behöver bli långsiktigt"},
+    ...           "sv", "Socialförvaltningen")
+    'Enligt Socialförvaltningen: arbetet behöver bli långsiktigt'
+    """
     lang = fact_language(fact, lang)
     statement = pick(fact, lang, "statement")
     if fact.get("kind") == "assessment" and name:
