@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from vemgorvad import settings
-from vemgorvad.corpus.load import DocumentError, load_corpus, load_document
+from vemgorvad.corpus.load import DocumentError, load_corpus, load_document, read_text
 
 MEMO = settings.ROOT / "corpus" / "SCN-2022-00355.txt"
 SOCIALTJANSTLAG = settings.ROOT / "corpus" / "sfs" / "sfs_2001-453_socialtjanstlag.txt"
@@ -84,6 +84,17 @@ def test_statute_sections_become_passages_with_their_reference():
     assert section.section.startswith("5 kap.")
     assert "SFS 2001:453 4 kap. 1 §" in by_id
     assert all(re.match(r"SFS 2001:453 ", pid) for pid in by_id)
+
+
+def test_a_statute_saved_as_markdown_is_read_as_the_statute(tmp_path):
+    # an SFST text keeps its header whatever its file is called: its "#" source lines
+    # are no markdown headings, and its sections are the statute's
+    copy = tmp_path / "socialtjanstlag.md"
+    copy.write_bytes(SOCIALTJANSTLAG.read_bytes())
+    statute, original = load_document(copy), load_document(SOCIALTJANSTLAG)
+    assert (statute.id, statute.kind, statute.sfs) == (original.id, "statute", original.sfs)
+    assert [(p.id, p.text) for p in statute.passages] == [(p.id, p.text) for p in original.passages]
+    assert read_text(copy) == read_text(SOCIALTJANSTLAG)
 
 
 def test_markdown_headings_and_metadata(tmp_path):

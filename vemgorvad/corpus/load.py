@@ -171,7 +171,7 @@ def load_document(path: Path, root: Path | None = None) -> Document:
         else:
             text = decode_text(data, path)
             header = read_statute_header(text)
-            if header is not None and suffix == ".txt":
+            if header is not None and suffix in (".txt", ".md"):
                 return _statute_document(header, meta, relative, sha)
         blocks = prose_blocks(text, markdown=suffix == ".md")
     document_id = meta.get("id") or path.stem
@@ -240,7 +240,7 @@ def read_text(path: Path) -> tuple[str, str | None]:
         except OSError as error:
             raise DocumentError(path, f"cannot be read ({error.strerror})") from error
         text = decode_text(data, path)
-        header = read_statute_header(text) if suffix == ".txt" else None
+        header = read_statute_header(text) if suffix in (".txt", ".md") else None
         if header is None:
             return text, None
         head = _STATUTE_HEADER.search(text)
