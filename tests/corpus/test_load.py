@@ -128,6 +128,23 @@ def test_docx_with_heading_styles(tmp_path):
     assert document.passages[0].text.endswith("våld. och fattar beslut om bistånd.")
 
 
+def test_docx_without_heading_styles_has_its_headings_read_as_in_a_text(tmp_path):
+    word = docx.Document()
+    word.add_paragraph("Ansökan om ersättning")
+    word.add_paragraph("En ansökan om brottsskadeersättning prövas av Brottsoffermyndigheten.")
+    word.add_paragraph("Kort rad utan punkt")  # a heading, not a passage of its own
+    word.add_paragraph("Ersättning betalas till den del skadan inte täcks av försäkring.")
+    word.save(tmp_path / "plain.docx")
+    sections = [(p.section, p.text[:10]) for p in load_document(tmp_path / "plain.docx").passages]
+    assert sections == [("Ansökan om ersättning", "En ansökan"), ("Kort rad utan punkt", "Ersättning")]
+    # with heading styles the styles decide: a short plain line is text
+    styled = docx.Document()
+    styled.add_heading("Ansvar", level=1)
+    styled.add_paragraph("Kort rad utan punkt men med tillräckligt många ord i sig")
+    styled.save(tmp_path / "styled.docx")
+    assert [p.section for p in load_document(tmp_path / "styled.docx").passages] == ["Ansvar"]
+
+
 def test_cp1252_text_is_detected_and_read(tmp_path):
     text = "Socialnämnden ska utan dröjsmål inleda utredning om barnets behov av skydd."
     (tmp_path / "gammal.txt").write_bytes(text.encode("cp1252"))

@@ -22,6 +22,7 @@ from vemgorvad.corpus.model import Document, Passage
 from vemgorvad.corpus.passages import (
     Block,
     clean_inline,
+    looks_like_heading,
     passages_from_blocks,
     prose_blocks,
     read_statute_header,
@@ -102,15 +103,19 @@ def _read_docx(path: Path) -> tuple[list[Block], dict[str, str]]:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise DocumentError(path, f"not a readable Word document ({error})") from error
+    paragraphs = [
+        (text, (paragraph.style.name if paragraph.style is not None else "") or "")
+        for paragraph in document.paragraphs
+        if (text := clean_inline(paragraph.text))
+    ]
+    # a document written without heading styles has its headings as short plain lines,
+    # read as in a text file; one that uses the styles is taken at its word
+    styled = any(_heading_level(style) and style != "Title" for _, style in paragraphs)
     blocks: list[Block] = []
-    for paragraph in document.paragraphs:
-        text = clean_inline(paragraph.text)
-        if not text:
-            continue
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        level_match = re.match(r"(?:Heading|Rubrik)\s*(\d)", style)
-        if level_match or style == "Title":
-            blocks.append(Block(text, int(level_match.group(1)) if level_match else 1))
+    for text, style in paragraphs:
+        level = _heading_level(style) or (0 if styled or not looks_like_heading(text) else 1)
+        if level:
+            blocks.append(Block(text, level))
         elif text[:1].islower() and blocks and not blocks[-1].heading_level:
             blocks[-1] = Block(f"{blocks[-1].text} {text}")
         else:
@@ -120,6 +125,18 @@ def _read_docx(path: Path) -> tuple[list[Block], dict[str, str]]:
     if core.created:
         meta["date"] = core.created.date().isoformat()
     return blocks, meta
+
+
+def _heading_level(style: str) -> int:
+    """The heading level a Word paragraph style gives (0 for body text).
+
+    >>> _heading_level("Heading 2"), _heading_level("Rubrik 1"), _heading_level("Title"), _heading_level("Normal")
+    (2, 1, 1, 0)
+    """
+    if style == "Title":
+        return 1
+    match = re.match(r"(?:Heading|Rubrik)\s*(\d)", style)
+    return int(match.group(1)) if match else 0
 
 
 def _read_meta(path: Path) -> dict[str, str]:
