@@ -32,6 +32,8 @@ from vemgorvad.corpus.passages import (
 logger = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".md", ".pdf", ".docx")
+STATUTE_SUFFIXES = (".txt", ".md")
+"""The files whose text may open with a statute's SFST header and be read as the statute."""
 META_SUFFIX = ".meta.json"
 MAX_BYTES = 16 * 1024 * 1024
 """Larger files are refused with a message: a memo or a consolidated statute is well under
@@ -188,7 +190,7 @@ def load_document(path: Path, root: Path | None = None) -> Document:
         else:
             text = decode_text(data, path)
             header = read_statute_header(text)
-            if header is not None and suffix in (".txt", ".md"):
+            if header is not None and suffix in STATUTE_SUFFIXES:
                 return _statute_document(header, meta, relative, sha)
         blocks = prose_blocks(text, markdown=suffix == ".md")
     document_id = meta.get("id") or path.stem
@@ -257,7 +259,7 @@ def read_text(path: Path) -> tuple[str, str | None]:
         except OSError as error:
             raise DocumentError(path, f"cannot be read ({error.strerror})") from error
         text = decode_text(data, path)
-        header = read_statute_header(text) if suffix in (".txt", ".md") else None
+        header = read_statute_header(text) if suffix in STATUTE_SUFFIXES else None
         if header is None:
             return text, None
         head = _STATUTE_HEADER.search(text)
