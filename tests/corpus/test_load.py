@@ -8,11 +8,14 @@ from pathlib import Path
 import docx
 import pytest
 
+from tests.statute_files import as_pdf, as_word
 from vemgorvad import settings
 from vemgorvad.corpus.load import DocumentError, load_corpus, load_document, read_text
+from vemgorvad.text import normalize_space
 
 MEMO = settings.ROOT / "corpus" / "SCN-2022-00355.txt"
 SOCIALTJANSTLAG = settings.ROOT / "corpus" / "sfs" / "sfs_2001-453_socialtjanstlag.txt"
+EXCERPT = settings.ROOT / "tests" / "qa" / "data" / "sfs_excerpt_brottsskadelag.txt"
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +98,42 @@ def test_a_statute_saved_as_markdown_is_read_as_the_statute(tmp_path):
     assert (statute.id, statute.kind, statute.sfs) == (original.id, "statute", original.sfs)
     assert [(p.id, p.text) for p in statute.passages] == [(p.id, p.text) for p in original.passages]
     assert read_text(copy) == read_text(SOCIALTJANSTLAG)
+
+
+def _read_as_text(document):
+    return [(p.id, p.section, normalize_space(p.text)) for p in document.passages]
+
+
+@pytest.mark.parametrize(("save", "suffix"), [(as_word, ".docx"), (as_pdf, ".pdf")])
+def test_a_statute_in_word_or_a_pdf_is_read_as_the_statute(tmp_path, save, suffix):
+    # neither keeps the blank lines of the SFST text; both were read as prose, the
+    # header's first line the title and every stycke a passage without its section
+    original = load_document(EXCERPT)
+    path = save(EXCERPT.read_text(encoding="utf-8"), tmp_path / f"lag{suffix}")
+    saved = load_document(path)
+    assert (saved.id, saved.kind, saved.sfs, saved.title) == (
+        "SFS 2014:322", "statute", "2014:322", "Brottsskadelag (2014:322)"
+    )
+    assert saved.meta["in_force"] == original.meta["in_force"] == "2014-07-01"
+    assert _read_as_text(saved) == _read_as_text(original)
+    assert read_text(path)[1] == "2014:322"
+
+
+def test_a_statute_heading_wrapped_onto_two_lines_is_a_heading():
+    by_id = {p.id: p for p in load_document(EXCERPT).passages}
+    heading = "Förutsättningar för att pröva en ansökan om brottsskadeersättning"
+    assert by_id["SFS 2014:322 15 §"].section == heading
+    assert not any(heading in p.text for p in by_id.values())  # not glued to the section before
+
+
+def test_a_word_document_or_pdf_without_an_sfst_header_is_prose(tmp_path):
+    word = docx.Document()
+    word.add_paragraph("SFS och socialtjänsten")
+    word.add_paragraph("1 § Socialtjänsten ska främja människornas ekonomiska och sociala trygghet.")
+    word.save(tmp_path / "pm.docx")
+    document = load_document(tmp_path / "pm.docx")
+    assert (document.kind, document.sfs) == ("document", None)
+    assert [p.section for p in document.passages] == ["SFS och socialtjänsten"]
 
 
 def test_markdown_headings_and_metadata(tmp_path):

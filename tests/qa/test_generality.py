@@ -1,7 +1,8 @@
 """A statute nobody curated, added to a corpus, is found for questions about it.
 
 A temporary corpus holds the curated memo and a committed excerpt of brottsskadelagen
-(no curated fact names it). Questions about the excerpt, written for this test, must find
+(no curated fact names it), as its text file or printed to a PDF: a statute is no less
+one for the format it comes in. Questions about the excerpt, written for this test, must find
 its sections in the first five passages, and the engine must rank them no worse than
 plain dense retrieval over the same index: the curated memo may not push them down.
 """
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.statute_files import as_pdf
 from vemgorvad import settings
 from vemgorvad.qa.evaluate import first_gold_rank
 
@@ -24,15 +26,18 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def extended(tmp_path_factory):
+@pytest.fixture(scope="module", params=["txt", "pdf"])
+def extended(request, tmp_path_factory):
     from vemgorvad.pipeline import build
     from vemgorvad.qa.answer import Engine
 
     corpus = tmp_path_factory.mktemp("corpus")
     for name in ("SCN-2022-00355.txt", "SCN-2022-00355.txt.meta.json"):
         shutil.copy(settings.ROOT / "corpus" / name, corpus / name)
-    shutil.copy(EXCERPT, corpus / EXCERPT.name)
+    if request.param == "pdf":
+        as_pdf(EXCERPT.read_text(encoding="utf-8"), corpus / EXCERPT.with_suffix(".pdf").name)
+    else:
+        shutil.copy(EXCERPT, corpus / EXCERPT.name)
     result = build(corpus, tmp_path_factory.mktemp("build"))
     return Engine.load(result.path)
 

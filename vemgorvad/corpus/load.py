@@ -27,13 +27,12 @@ from vemgorvad.corpus.passages import (
     prose_blocks,
     read_statute_header,
     statute_passages,
+    statute_text,
 )
 
 logger = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".md", ".pdf", ".docx")
-STATUTE_SUFFIXES = (".txt", ".md")
-"""The files whose text may open with a statute's SFST header and be read as the statute."""
 META_SUFFIX = ".meta.json"
 MAX_BYTES = 16 * 1024 * 1024
 """Larger files are refused with a message: a memo or a consolidated statute is well under
@@ -95,7 +94,7 @@ def _read_pdf(path: Path) -> tuple[str, dict[str, str]]:
     return text, meta
 
 
-def _read_docx(path: Path) -> tuple[list[Block], dict[str, str]]:
+def _read_docx(path: Path) -> tuple[list[Block], list[str], dict[str, str]]:
     import zipfile
 
     import docx
@@ -126,7 +125,7 @@ def _read_docx(path: Path) -> tuple[list[Block], dict[str, str]]:
     meta = {"title": core.title} if core.title else {}
     if core.created:
         meta["date"] = core.created.date().isoformat()
-    return blocks, meta
+    return blocks, [text for text, _ in paragraphs], meta
 
 
 def _heading_level(style: str) -> int:
@@ -179,19 +178,25 @@ def load_document(path: Path, root: Path | None = None) -> Document:
     suffix = path.suffix.lower()
     relative = str(path.relative_to(root)) if root else path.name
     sha = hashlib.sha256(data).hexdigest()
+    # a statute is read as one in every format: in a Word document or a PDF its text is
+    # laid out as in the SFST text file first (statute_text), since neither keeps the
+    # blank lines its header and sections are told apart by
     blocks: list[Block]
     if suffix == ".docx":
-        blocks, found = _read_docx(path)
+        blocks, paragraphs, found = _read_docx(path)
         meta = {**found, **meta}
+        statute = statute_text(paragraphs, wrapped=False)
+    elif suffix == ".pdf":
+        text, found = _read_pdf(path)
+        meta = {**found, **meta}
+        statute = statute_text(text.splitlines(), wrapped=True)
     else:
-        if suffix == ".pdf":
-            text, found = _read_pdf(path)
-            meta = {**found, **meta}
-        else:
-            text = decode_text(data, path)
-            header = read_statute_header(text)
-            if header is not None and suffix in STATUTE_SUFFIXES:
-                return _statute_document(header, meta, relative, sha)
+        text = decode_text(data, path)
+        statute = text
+    header = read_statute_header(statute) if statute is not None else None
+    if header is not None:
+        return _statute_document(header, meta, relative, sha)
+    if suffix != ".docx":
         blocks = prose_blocks(text, markdown=suffix == ".md")
     document_id = meta.get("id") or path.stem
     title = meta.get("title") or next((b.text for b in blocks if b.heading_level), path.stem)
@@ -259,7 +264,7 @@ def read_text(path: Path) -> tuple[str, str | None]:
         except OSError as error:
             raise DocumentError(path, f"cannot be read ({error.strerror})") from error
         text = decode_text(data, path)
-        header = read_statute_header(text) if suffix in STATUTE_SUFFIXES else None
+        header = read_statute_header(text)
         if header is None:
             return text, None
         head = _STATUTE_HEADER.search(text)

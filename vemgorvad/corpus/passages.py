@@ -13,7 +13,7 @@ Two layouts are read:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from vemgorvad.corpus.model import Passage, text_key
@@ -125,6 +125,7 @@ _CHAPTER = re.compile(r"^(\d+\s?[a-z]?)\s+kap\.\s*(.*)$")
 _SECTION = re.compile(r"^(\d+\s?[a-z]?)\s+§\s*(.*)$", re.DOTALL)
 _ARTICLE = re.compile(r"^Artikel\s+([0-9IVXL]+)$")
 _AMENDMENT = re.compile(r"^\d{4}:\d+$")
+_APPENDIX = re.compile(r"^Bilaga(?:\s+\d+)?$")
 TRANSITIONAL = "Övergångsbestämmelser"
 
 
@@ -164,6 +165,172 @@ def read_statute_header(text: str) -> StatuteHeader | None:
     return StatuteHeader(sfs=sfs, title=title, fields=fields, body="\n".join(lines[index:]))
 
 
+def statute_text(units: Sequence[str], *, wrapped: bool) -> str | None:
+    """A statute read from a Word document or a PDF, laid out as its SFST text file is.
+
+    A Word document gives one paragraph per unit, a PDF one printed line per unit, and
+    neither has the blank lines the text file separates its header and its sections by.
+    When the first unit opens an SFST header (``SFS-nummer: …``), the header's units are
+    put on lines of their own and every paragraph of the body after a blank line, so the
+    statute is read as one saved as text: its SFS number, title and one passage per
+    section. A PDF's lines are joined into paragraphs first (:func:`_rejoin_lines`).
+
+    Args:
+        units: the document's paragraphs (``wrapped=False``) or printed lines (``True``).
+        wrapped: whether a paragraph may run over several units.
+
+    Returns:
+        The text, or None when the document does not open with an SFST header.
+
+    >>> print(statute_text(["SFS-nummer: 2014:322", "Brottsskadelag (2014:322)",
+    ...     "Ikraft: 2014-07-01", "Lagens tillämpningsområde", "1 § Ersättning betalas",
+    ...     "enligt denna lag.", "2 § Den betalas om brottet har begåtts i Sverige."],
+    ...     wrapped=True))
+    SFS-nummer: 2014:322
+    Brottsskadelag (2014:322)
+    Ikraft: 2014-07-01
+    <BLANKLINE>
+    Lagens tillämpningsområde
+    <BLANKLINE>
+    1 § Ersättning betalas
+    enligt denna lag.
+    <BLANKLINE>
+    2 § Den betalas om brottet har begåtts i Sverige.
+    """
+    lines = [normalize_space(unit) for unit in units]
+    start = next((index for index, line in enumerate(lines) if line), len(lines))
+    if start == len(lines) or not lines[start].startswith("SFS-nummer:"):
+        return None
+    header = [lines[start]]
+    index = start + 1
+    titled = False
+    while index < len(lines):
+        line = lines[index]
+        following = next((later for later in lines[index + 1 :] if later), "")
+        field = _STATUTE_FIELD.match(line) and not line.startswith(("Lag ", "Förordning "))
+        if not line:
+            pass
+        elif field:
+            header.append(line)
+        elif not titled:
+            header.append(line)
+            titled = True
+        elif wrapped and not _opens_body(line, following):
+            header[-1] = f"{header[-1]} {line}"  # a long title or field wrapped in print
+        else:
+            break
+        index += 1
+    body = lines[index:]
+    blocks = _rejoin_lines(body) if wrapped else [line for line in body if line]
+    return "\n".join(header) + "\n\n" + "\n\n".join(blocks)
+
+
+def _opens_body(line: str, following: str) -> bool:
+    """Whether a printed line after a statute's title opens its body rather than going
+    on with the header: a section, chapter or article, or a heading before one of those
+    or before another heading (a field of the header, "Utfärdad: …", is no heading)."""
+    if _SECTION.match(line) or _CHAPTER.match(line) or _ARTICLE.match(line):
+        return True
+    return (
+        looks_like_heading(line)
+        and not _STATUTE_FIELD.match(following)
+        and _opens_unit(following)
+    )
+
+
+def _rejoin_lines(lines: Sequence[str]) -> list[str]:
+    """A statute's printed lines joined into its headings and sections.
+
+    A heading, a chapter's or an article's title, "Övergångsbestämmelser" and an
+    amendment's SFS number are paragraphs of their own, a long heading or chapter title
+    with the line it wraps onto. A heading is a short unpunctuated line before a section,
+    another heading or a line that starts anew (in upper case). Another line opens a
+    paragraph when it opens a section ("4 § Brottsskadeersättning …") and the line before
+    it closes a sentence or a heading; the rest go on with the paragraph before them. A
+    section's paragraphs (stycken) stay together: nothing in print tells where one ends,
+    and a passage is the whole section anyway.
+    """
+    blocks: list[list[str]] = []
+    heads: list[bool] = []  # whether a block is a heading, a chapter's title …
+    text = [line for line in lines if line]
+    position = 0
+    while position < len(text):
+        line = text[position]
+        chapter = bool(_CHAPTER.match(line)) and "§" not in line
+        width = 1
+        if chapter or looks_like_heading(line):
+            limit = 2 * MAX_HEADING_CHARS if chapter else MAX_HEADING_CHARS
+            while (
+                position + width < len(text)
+                and "§" not in text[position + width]
+                and _goes_on(text[position + width - 1], text[position + width])
+                and len(" ".join(text[position : position + width + 1])) <= limit
+            ):
+                width += 1
+        title = " ".join(text[position : position + width])
+        following = text[position + width] if position + width < len(text) else ""
+        head = bool(
+            chapter
+            or _ARTICLE.match(line)
+            or line == TRANSITIONAL
+            or _AMENDMENT.match(line)
+            or _APPENDIX.match(line)
+            or (
+                looks_like_heading(title)
+                and "§" not in title
+                and (_starts_anew(following) or following[:1] == "(")
+            )
+        )
+        after_head = not blocks or heads[-1]
+        last = blocks[-1][-1] if blocks else ""
+        closed = after_head or (last.endswith((".", ":", ";", ")")) and not last.endswith(" kap."))
+        alone = line == TRANSITIONAL or bool(_AMENDMENT.match(line))  # whatever comes before
+        if after_head or alone or (closed and (head or _opens_section(line))):
+            blocks.append([title if head else line])
+            heads.append(head)
+            position += width if head else 1
+        else:
+            blocks[-1].append(line)
+            position += 1
+    return ["\n".join(block) for block in blocks]
+
+
+_OPEN_ENDINGS = frozenset(
+    "och eller om med för av i på till mellan vid från enligt mot inom samt".split()  # noqa: SIM905
+)
+"""Words a heading does not end with: the line it wraps onto goes on with it."""
+
+
+def _starts_anew(line: str) -> bool:
+    """Whether a printed line starts anew after a heading: a section, a chapter, an
+    article, another heading or any line in upper case."""
+    return _opens_section(line) or (line[:1].isupper() and not _SECTION.match(line))
+
+
+def _goes_on(line: str, following: str) -> bool:
+    """Whether a heading's printed line wraps onto the next: it goes on in lower case, or
+    the line stops at a word no heading ends with ("Särskilt om samverkan med" /
+    "Säkerhetspolisen")."""
+    words = line.split()
+    return bool(following) and (
+        following[:1].islower() or (bool(words) and words[-1] in _OPEN_ENDINGS)
+    )
+
+
+def _opens_section(line: str) -> bool:
+    """Whether a printed line opens a section: "4 § Brottsskadeersättning …", not a line
+    that a reference to one wrapped onto ("1 § första stycket.", "6 § 2, ska …").
+
+    >>> _opens_section("4 § Brottsskadeersättning betalas för personskada."), _opens_section("1 § första stycket.")
+    (True, False)
+    """
+    match = _SECTION.match(line)
+    if not match:
+        return False
+    rest = match.group(2).strip()
+    return not rest or rest[0].isupper() or rest.startswith(("/", "har upphävts"))
+
+
 def _join_statute_text(parts: list[str]) -> str:
     return "\n".join(normalize_space(part) for part in parts)
 
@@ -176,6 +343,29 @@ def _opens_unit(block: str) -> bool:
         or _CHAPTER.match(first_line)
         or _ARTICLE.match(first_line)
         or (looks_like_heading(block) and "\n" not in block)
+    )
+
+
+def _wrapped_heading(block: str) -> bool:
+    """Whether a statute's block is a heading, on one line or wrapped onto a second
+    (:func:`_goes_on`).
+
+    >>> _wrapped_heading("Förutsättningar för att pröva en ansökan om\\nbrottsskadeersättning")
+    True
+    >>> _wrapped_heading("Brottsskadeersättning betalas inte om den sammanlagda\\nersättningen är lägre än 100 kronor.")
+    False
+    >>> _wrapped_heading("Nämnden utses av regeringen.\\nÖverklagande och omprövning")
+    False
+    >>> _wrapped_heading("Brottsskadeersättning\\nErsättningsgilla skador")  # two headings
+    False
+    """
+    first, _, second = block.partition("\n")
+    return (
+        "\n" not in second
+        and "§" not in block
+        and looks_like_heading(first)
+        and (not second or _goes_on(first, second.strip()))
+        and looks_like_heading(normalize_space(block))
     )
 
 
@@ -235,7 +425,7 @@ def statute_passages(document_id: str, sfs: str, body: str) -> list[Passage]:
             flush()
             unit = f"artikel {article_match.group(1)}"
             parts = [block]
-        elif single_line and looks_like_heading(block) and _opens_unit(following):
+        elif _wrapped_heading(block) and (_opens_unit(following) or _APPENDIX.match(block)):
             flush()  # a heading closes the section before it
             heading = normalize_space(block)
         elif unit:

@@ -1,0 +1,47 @@
+"""An SFST statute text saved as a Word document or printed to a PDF, as a user might.
+
+Word: each header line and each paragraph of the body is a paragraph, no blank ones.
+PDF: the text printed in a narrow column, so every paragraph wraps over several lines and
+none is set apart by a blank line (what ``pypdf`` reads back from a printed page).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+from fpdf import FPDF
+
+
+def _header_and_paragraphs(text: str) -> tuple[list[str], list[str]]:
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    header, body = "\n".join(lines).strip().split("\n\n", 1)
+    paragraphs = [" ".join(block.split()) for block in re.split(r"\n\s*\n", body) if block.strip()]
+    return header.splitlines(), paragraphs
+
+
+def as_word(text: str, path: Path) -> Path:
+    """``text`` (an SFST statute) saved as a Word document at ``path``."""
+    header, paragraphs = _header_and_paragraphs(text)
+    word = docx.Document()
+    for paragraph in header + paragraphs:
+        word.add_paragraph(paragraph)
+    word.save(path)
+    return path
+
+
+def as_pdf(text: str, path: Path) -> Path:
+    """``text`` (an SFST statute) printed to a PDF at ``path``, 80 mm wide."""
+    header, paragraphs = _header_and_paragraphs(text)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for line in header:
+        pdf.multi_cell(80, 5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(5)
+    for paragraph in paragraphs:
+        pdf.multi_cell(80, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    pdf.output(str(path))
+    return path
