@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.statute_files import as_pdf, as_word
+from tests.formats import as_pdf, as_word, prose_as_pdf
 from vemgorvad import settings
 from vemgorvad.corpus.load import DocumentError, load_corpus, load_document, read_text
 from vemgorvad.text import normalize_space
@@ -134,6 +134,26 @@ def test_a_word_document_or_pdf_without_an_sfst_header_is_prose(tmp_path):
     document = load_document(tmp_path / "pm.docx")
     assert (document.kind, document.sfs) == ("document", None)
     assert [p.section for p in document.passages] == ["SFS och socialtjänsten"]
+
+
+def test_a_memo_printed_to_a_pdf_keeps_its_paragraphs(tmp_path):
+    # read line by line, a page of the memo was one passage of thousands of characters
+    text = (
+        "Rutin för orosanmälan\n\nMottagning\n\n"
+        "Mottagningsenheten tar emot anmälningar om barn som far illa och gör en första "
+        "bedömning av barnets behov av skydd samma dag som anmälan kommer in.\n\n"
+        "Den som anmäler får veta att anmälan har tagits emot, men inte vad den leder till, "
+        "eftersom uppgifterna omfattas av sekretess enligt offentlighets- och sekretesslagen.\n\n"
+        "Utredning\n\nSocialnämnden ska utan dröjsmål inleda en utredning när den har fått "
+        "kännedom om något som kan föranleda en åtgärd av nämnden.\n"
+    )
+    (tmp_path / "rutin.txt").write_text(text, encoding="utf-8")
+    printed = load_document(prose_as_pdf(text, tmp_path / "rutin.pdf"))
+    original = load_document(tmp_path / "rutin.txt")
+    assert [(p.section, p.text) for p in printed.passages] == [
+        (p.section, p.text) for p in original.passages
+    ]
+    assert [p.section for p in printed.passages] == ["Mottagning", "Mottagning", "Utredning"]
 
 
 def test_markdown_headings_and_metadata(tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.statute_files import as_pdf
+from tests.formats import as_pdf
 from vemgorvad import settings
 from vemgorvad.qa.evaluate import first_gold_rank
 

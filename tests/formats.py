@@ -1,8 +1,9 @@
-"""An SFST statute text saved as a Word document or printed to a PDF, as a user might.
+"""Documents saved as a Word document or printed to a PDF, as a user might.
 
-Word: each header line and each paragraph of the body is a paragraph, no blank ones.
-PDF: the text printed in a narrow column, so every paragraph wraps over several lines and
-none is set apart by a blank line (what ``pypdf`` reads back from a printed page).
+A statute's SFST text in Word: each header line and each paragraph of the body is a
+paragraph, no blank ones. Printed to a PDF: in a narrow column, so every paragraph wraps
+over several lines. A memo printed to a PDF: its paragraphs with a little space between
+them, as a word processor sets them.
 """
 
 from __future__ import annotations
@@ -43,5 +44,18 @@ def as_pdf(text: str, path: Path) -> Path:
     for paragraph in paragraphs:
         pdf.multi_cell(80, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
+    pdf.output(str(path))
+    return path
+
+
+def prose_as_pdf(text: str, path: Path) -> Path:
+    """``text`` (paragraphs separated by blank lines) printed to a PDF at ``path``."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for block in re.split(r"\n\s*\n", text):
+        if block.strip():
+            pdf.multi_cell(0, 5, " ".join(block.split()), new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(3)
     pdf.output(str(path))
     return path
