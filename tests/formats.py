@@ -59,3 +59,16 @@ def prose_as_pdf(text: str, path: Path) -> Path:
             pdf.ln(3)
     pdf.output(str(path))
     return path
+
+
+def as_riksdagen_text(text: str) -> str:
+    """An SFST statute text (``SFS-nummer: …`` header) with its header as riksdagen.se's
+    text gives it: the title first, each field's name on a line and its value on the
+    next ("SFS nr:", "Departement/myndighet:", "Ändrad:" …)."""
+    names = {"SFS-nummer": "SFS nr", "Departement": "Departement/myndighet", "Ändring införd": "Ändrad"}
+    header, paragraphs = _header_and_paragraphs(text)
+    fields = [line.split(":", 1) for line in header if ":" in line and not line.startswith(header[1])]
+    lines = [header[1], ""]
+    for name, value in fields:
+        lines += [f"{names.get(name, name)}: ", value.strip(), ""]
+    return "\n".join(lines) + "\n" + "\n\n".join(paragraphs) + "\n"

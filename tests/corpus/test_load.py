@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from tests.formats import as_pdf, as_word, prose_as_pdf
+from tests.formats import as_pdf, as_riksdagen_text, as_word, prose_as_pdf
 from vemgorvad import settings
 from vemgorvad.corpus.load import DocumentError, load_corpus, load_document, read_text
 from vemgorvad.text import normalize_space
@@ -117,6 +117,23 @@ def test_a_statute_in_word_or_a_pdf_is_read_as_the_statute(tmp_path, save, suffi
     assert saved.meta["in_force"] == original.meta["in_force"] == "2014-07-01"
     assert _read_as_text(saved) == _read_as_text(original)
     assert read_text(path)[1] == "2014:322"
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".docx"])
+def test_a_statute_as_riksdagen_se_gives_it_is_read_as_the_statute(tmp_path, suffix):
+    # riksdagen.se puts the title first and each field's value under its name ("SFS nr:")
+    text = as_riksdagen_text(EXCERPT.read_text(encoding="utf-8"))
+    assert text.startswith("Brottsskadelag (2014:322)\n\nSFS nr: \n2014:322\n")
+    path = tmp_path / f"brottsskadelag{suffix}"
+    if suffix == ".docx":
+        as_word(text, path)
+    else:
+        path.write_text(text, encoding="utf-8")
+    saved, original = load_document(path), load_document(EXCERPT)
+    assert (saved.id, saved.kind, saved.title) == ("SFS 2014:322", "statute", "Brottsskadelag (2014:322)")
+    assert saved.meta["Departement"] == "Justitiedepartementet L2"
+    assert saved.meta["in_force"] == "2014-07-01"
+    assert _read_as_text(saved) == _read_as_text(original)
 
 
 def test_a_statute_heading_wrapped_onto_two_lines_is_a_heading():

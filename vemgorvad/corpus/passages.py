@@ -150,8 +150,15 @@ def read_statute_header(text: str) -> StatuteHeader | None:
         if lines[index].startswith("#"):
             sources.append(lines[index].lstrip("# ").strip())
         index += 1
-    if index >= len(lines) or not lines[index].startswith("SFS-nummer:"):
+    if index >= len(lines):
         return None
+    if not lines[index].startswith("SFS-nummer:"):
+        found = _riksdagen_header(lines[index:])
+        if found is None:
+            return None
+        header, body = found
+        sourced = [f"# {source}" for source in sources]
+        return read_statute_header("\n".join([*sourced, *header, "", *lines[index + body :]]))
     while index < len(lines) and lines[index].strip():
         match = _STATUTE_FIELD.match(lines[index])
         if match and not lines[index].startswith(("Lag ", "Förordning ")):
@@ -199,8 +206,22 @@ def statute_text(units: Sequence[str], *, wrapped: bool) -> str | None:
     """
     lines = [normalize_space(unit) for unit in units]
     start = next((index for index, line in enumerate(lines) if line), len(lines))
-    if start == len(lines) or not lines[start].startswith("SFS-nummer:"):
+    if start == len(lines):
         return None
+    if lines[start].startswith("SFS-nummer:"):
+        header, index = _sfst_header(lines, start, wrapped=wrapped)
+    else:
+        found = _riksdagen_header(lines[start:])
+        if found is None:
+            return None
+        header, index = found[0], start + found[1]
+    body = lines[index:]
+    blocks = _rejoin_lines(body) if wrapped else [line for line in body if line]
+    return "\n".join(header) + "\n\n" + "\n\n".join(blocks)
+
+
+def _sfst_header(lines: list[str], start: int, *, wrapped: bool) -> tuple[list[str], int]:
+    """The SFST header's lines from ``start`` on, and the index of the body's first line."""
     header = [lines[start]]
     index = start + 1
     titled = False
@@ -220,9 +241,64 @@ def statute_text(units: Sequence[str], *, wrapped: bool) -> str | None:
         else:
             break
         index += 1
-    body = lines[index:]
-    blocks = _rejoin_lines(body) if wrapped else [line for line in body if line]
-    return "\n".join(header) + "\n\n" + "\n\n".join(blocks)
+    return header, index
+
+
+_RIKSDAGEN_FIELD = re.compile(r"^([A-ZÅÄÖ][A-Za-zÅÄÖåäö /-]{1,40}):\s*(.*)$")
+_RIKSDAGEN_NAMES = {
+    "SFS nr": "SFS-nummer",
+    "Departement/myndighet": "Departement",
+    "Departement/ myndighet": "Departement",
+    "Ändrad": "Ändring införd",
+}
+RIKSDAGEN_HEADER_LINES = 12
+"""How far down the riksdagen.se layout's "SFS nr:" line is looked for."""
+
+
+def _riksdagen_header(lines: Sequence[str]) -> tuple[list[str], int] | None:
+    """A statute's header as riksdagen.se gives it, put as the SFST header, and the index
+    of the body's first line; None if the lines do not open with one.
+
+    The riksdagen.se text has the title first and each field's value on its own line::
+
+        Brottsskadelag (2014:322)
+        SFS nr:
+        2014:322
+        Departement/myndighet:
+        Justitiedepartementet L2
+
+    >>> _riksdagen_header(["Brottsskadelag (2014:322)", "", "SFS nr:", "2014:322", "",
+    ...     "Departement/myndighet: Justitiedepartementet L2", "", "1 § Till den som …"])
+    (['SFS-nummer: 2014:322', 'Brottsskadelag (2014:322)', 'Departement: Justitiedepartementet L2'], 7)
+    """
+    filled = [(index, line.strip()) for index, line in enumerate(lines) if line.strip()]
+    if not any(line.startswith("SFS nr:") for _, line in filled[:RIKSDAGEN_HEADER_LINES]):
+        return None
+    title = ""
+    fields: dict[str, str] = {}
+    position = 0
+    while position < len(filled):
+        line = filled[position][1]
+        match = _RIKSDAGEN_FIELD.match(line)
+        if match:
+            value = match.group(2).strip()
+            if not value and position + 1 < len(filled):
+                following = filled[position + 1][1]
+                if not _RIKSDAGEN_FIELD.match(following):
+                    value, position = following, position + 1
+            fields[_RIKSDAGEN_NAMES.get(match.group(1).strip(), match.group(1).strip())] = value
+        elif not title and not fields:
+            title = line
+        else:
+            break
+        position += 1
+    sfs = fields.pop("SFS-nummer", "")
+    if not re.match(r"^\d{4}:\d+$", sfs):
+        return None
+    header = [f"SFS-nummer: {sfs}", title or f"SFS {sfs}"]
+    header += [f"{name}: {value}" for name, value in fields.items()]
+    body = filled[position][0] if position < len(filled) else len(lines)
+    return header, body
 
 
 def _opens_body(line: str, following: str) -> bool:
