@@ -48,9 +48,31 @@ def as_pdf(text: str, path: Path) -> Path:
     return path
 
 
-def prose_as_pdf(text: str, path: Path) -> Path:
-    """``text`` (paragraphs separated by blank lines) printed to a PDF at ``path``."""
-    pdf = FPDF()
+class _Letter(FPDF):
+    """A page with a letterhead and its number at the foot, as a municipality's memo has."""
+
+    letterhead = ""
+
+    def header(self) -> None:
+        if self.letterhead:
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 5, self.letterhead, new_x="LMARGIN", new_y="NEXT")
+            self.ln(4)
+            self.set_font("Helvetica", size=10)
+
+    def footer(self) -> None:
+        if self.letterhead:
+            self.set_y(-15)
+            self.set_font("Helvetica", size=8)
+            self.cell(0, 5, f"Sida {self.page_no()} ({{nb}})")
+            self.set_font("Helvetica", size=10)
+
+
+def prose_as_pdf(text: str, path: Path, letterhead: str = "") -> Path:
+    """``text`` (paragraphs separated by blank lines) printed to a PDF at ``path``, with
+    ``letterhead`` and the page number on every page when given."""
+    pdf = _Letter()
+    pdf.letterhead = letterhead
     pdf.add_page()
     pdf.set_font("Helvetica", size=10)
     for block in re.split(r"\n\s*\n", text):

@@ -173,6 +173,18 @@ def test_a_memo_printed_to_a_pdf_keeps_its_paragraphs(tmp_path):
     assert [p.section for p in printed.passages] == ["Mottagning", "Mottagning", "Utredning"]
 
 
+def test_the_memo_printed_with_a_letterhead_reads_as_its_text(tmp_path):
+    # eight pages, each with the letterhead on top and "Sida n (8)" at its foot
+    text = "".join(c if ord(c) < 256 else "-" for c in MEMO.read_text(encoding="utf-8"))
+    (tmp_path / "memo.txt").write_text(text, encoding="utf-8")
+    letterhead = "Socialförvaltningen Tjänsteskrivelse SCN-2022-00355"
+    printed = load_document(prose_as_pdf(text, tmp_path / "memo.pdf", letterhead))
+    original = {(p.section, p.text) for p in load_document(tmp_path / "memo.txt").passages}
+    differing = [p.text[:60] for p in printed.passages if (p.section, p.text) not in original]
+    assert len(printed.passages) - len(differing) >= 0.95 * len(original), differing
+    assert not any(letterhead in p.text or "Sida " in p.text for p in printed.passages)
+
+
 def test_markdown_headings_and_metadata(tmp_path):
     (tmp_path / "pm.md").write_text(
         "# Rutin för orosanmälan\n\n## Mottagning\n\nMottagningsenheten tar emot anmälningar om"

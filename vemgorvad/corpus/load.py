@@ -87,11 +87,55 @@ def _read_pdf(path: Path) -> tuple[str, dict[str, str]]:
         info: dict[str, object] = dict(reader.metadata or {})
     except (PdfReadError, ValueError, KeyError, OSError) as error:
         raise DocumentError(path, f"not a readable PDF ({error})") from error
-    text = "\n\n".join(pages)
+    text = "\n\n".join(without_running_lines(pages))
     if not text.strip():
         raise DocumentError(path, "the PDF has no text layer (a scan?); run OCR on it first")
     meta = {key: str(info.get(f"/{key.title()}")) for key in ("title",) if info.get("/Title")}
     return text, meta
+
+
+RUNNING_LINES = 3
+"""How many lines at the top and at the foot of a PDF page may be its running header or
+footer."""
+
+
+def without_running_lines(pages: list[str]) -> list[str]:
+    """PDF pages without their running header and footer: a line among the first or last
+    ``RUNNING_LINES`` of more than half of the pages (three at least), its figures aside
+    ("Sida 2 (12)", the letterhead). Left in, the letterhead became a passage once a page
+    and a paragraph a page break split was not joined again.
+
+    >>> pages = [f"Uppsala kommun\\n{text}\\n\\nSida {n} (3)"
+    ...          for n, text in enumerate(["Bakgrund.", "Ansvar.", "Förslag."], start=1)]
+    >>> without_running_lines(pages)[1]
+    'Ansvar.\\n'
+    """
+    if len(pages) < 3:
+        return pages
+
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", " ".join(line.split()))
+
+    def edges(page: str) -> set[str]:
+        lines = [line for line in page.splitlines() if line.strip()]
+        return {key(line) for line in lines[:RUNNING_LINES] + lines[-RUNNING_LINES:]}
+
+    counts: dict[str, int] = {}
+    for page in pages:
+        for line in edges(page):
+            counts[line] = counts.get(line, 0) + 1
+    running = {line for line, count in counts.items() if count > len(pages) / 2}
+    if not running:
+        return pages
+    kept = []
+    for page in pages:
+        lines = page.splitlines()
+        filled = [index for index, line in enumerate(lines) if line.strip()]
+        edge = set(filled[:RUNNING_LINES] + filled[-RUNNING_LINES:])
+        kept.append("\n".join(
+            line for index, line in enumerate(lines) if index not in edge or key(line) not in running
+        ))
+    return kept
 
 
 def _page_text(page) -> str:  # type: ignore[no-untyped-def]
