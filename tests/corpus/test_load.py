@@ -119,14 +119,14 @@ def test_a_statute_in_word_or_a_pdf_is_read_as_the_statute(tmp_path, save, suffi
     assert read_text(path)[1] == "2014:322"
 
 
-@pytest.mark.parametrize("suffix", [".txt", ".docx"])
+@pytest.mark.parametrize("suffix", [".txt", ".docx", ".pdf"])
 def test_a_statute_as_riksdagen_se_gives_it_is_read_as_the_statute(tmp_path, suffix):
     # riksdagen.se puts the title first and each field's value under its name ("SFS nr:")
     text = as_riksdagen_text(EXCERPT.read_text(encoding="utf-8"))
     assert text.startswith("Brottsskadelag (2014:322)\n\nSFS nr: \n2014:322\n")
     path = tmp_path / f"brottsskadelag{suffix}"
-    if suffix == ".docx":
-        as_word(text, path)
+    if suffix in (".docx", ".pdf"):
+        (as_word if suffix == ".docx" else as_pdf)(text, path)
     else:
         path.write_text(text, encoding="utf-8")
     saved, original = load_document(path), load_document(EXCERPT)

@@ -287,8 +287,11 @@ def _riksdagen_header(lines: Sequence[str]) -> tuple[list[str], int] | None:
                 if not _RIKSDAGEN_FIELD.match(following):
                     value, position = following, position + 1
             fields[_RIKSDAGEN_NAMES.get(match.group(1).strip(), match.group(1).strip())] = value
-        elif not title and not fields:
-            title = line
+        elif not fields:
+            title = f"{title} {line}".strip()  # a long title wraps in print
+        elif _value_goes_on(line, filled[position + 1][1] if position + 1 < len(filled) else ""):
+            name = next(reversed(fields))
+            fields[name] = f"{fields[name]} {line}"  # so does a field's value
         else:
             break
         position += 1
@@ -299,6 +302,12 @@ def _riksdagen_header(lines: Sequence[str]) -> tuple[list[str], int] | None:
     header += [f"{name}: {value}" for name, value in fields.items()]
     body = filled[position][0] if position < len(filled) else len(lines)
     return header, body
+
+
+def _value_goes_on(line: str, following: str) -> bool:
+    """Whether a short printed line after a header field is the rest of its value
+    ("Justitiedepartementet" / "L2"), not the first line of the statute's body."""
+    return len(line.split()) <= 3 and not line.endswith(".") and not _opens_body(line, following)
 
 
 def _opens_body(line: str, following: str) -> bool:
