@@ -233,6 +233,32 @@ def test_docx_without_heading_styles_has_its_headings_read_as_in_a_text(tmp_path
     assert [p.section for p in load_document(tmp_path / "styled.docx").passages] == ["Ansvar"]
 
 
+def test_a_word_tables_rows_are_passages_under_their_heading(tmp_path):
+    # a table's text was not read at all: a memo's table of who does what was lost
+    word = docx.Document()
+    word.add_heading("Ansvarsfördelning", level=1)
+    word.add_paragraph("Tabellen visar vem som gör vad i arbetet mot människohandel.")
+    table = word.add_table(rows=3, cols=2)
+    for row, cells in zip(
+        table.rows,
+        [("Aktör", "Ansvar"), ("Polismyndigheten", "Utreder brott och tar emot anmälningar."),
+         ("Socialnämnden", "Ger stöd och skydd till den som utsatts.")],
+        strict=True,
+    ):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    word.add_heading("Uppföljning", level=1)
+    word.add_paragraph("Arbetet följs upp av förvaltningen varje år i verksamhetsberättelsen.")
+    word.save(tmp_path / "ansvar.docx")
+    passages = [(p.section, p.text) for p in load_document(tmp_path / "ansvar.docx").passages]
+    assert passages == [
+        ("Ansvarsfördelning", "Tabellen visar vem som gör vad i arbetet mot människohandel."),
+        ("Ansvarsfördelning", "Aktör: Polismyndigheten; Ansvar: Utreder brott och tar emot anmälningar."),
+        ("Ansvarsfördelning", "Aktör: Socialnämnden; Ansvar: Ger stöd och skydd till den som utsatts."),
+        ("Uppföljning", "Arbetet följs upp av förvaltningen varje år i verksamhetsberättelsen."),
+    ]
+
+
 def test_cp1252_text_is_detected_and_read(tmp_path):
     text = "Socialnämnden ska utan dröjsmål inleda utredning om barnets behov av skydd."
     (tmp_path / "gammal.txt").write_bytes(text.encode("cp1252"))

@@ -162,23 +162,29 @@ def _read_docx(path: Path) -> tuple[list[Block], list[str], dict[str, str]]:
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
 
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise DocumentError(path, f"not a readable Word document ({error})") from error
-    paragraphs = [
-        (text, (paragraph.style.name if paragraph.style is not None else "") or "")
-        for paragraph in document.paragraphs
-        if (text := clean_inline(paragraph.text))
-    ]
+    # paragraphs and tables in the order they stand; a table's row is a paragraph of its own
+    paragraphs: list[tuple[str, str]] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            paragraphs += [(row, TABLE_ROW) for row in _table_rows(item)]
+        elif text := clean_inline(item.text):
+            paragraphs.append((text, (item.style.name if item.style is not None else "") or ""))
     # a document written without heading styles has its headings as short plain lines,
     # read as in a text file; one that uses the styles is taken at its word
     styled = any(_heading_level(style) and style != "Title" for _, style in paragraphs)
     blocks: list[Block] = []
     for text, style in paragraphs:
-        level = _heading_level(style) or (0 if styled or not looks_like_heading(text) else 1)
-        if level:
+        plain = styled or style == TABLE_ROW or not looks_like_heading(text)
+        level = _heading_level(style) or (0 if plain else 1)
+        if style == TABLE_ROW:
+            blocks.append(Block(text))
+        elif level:
             blocks.append(Block(text, level))
         elif text[:1].islower() and blocks and not blocks[-1].heading_level:
             blocks[-1] = Block(f"{blocks[-1].text} {text}")
@@ -189,6 +195,32 @@ def _read_docx(path: Path) -> tuple[list[Block], list[str], dict[str, str]]:
     if core.created:
         meta["date"] = core.created.date().isoformat()
     return blocks, [text for text, _ in paragraphs], meta
+
+
+TABLE_ROW = "\ttable row"
+"""The style a table's row is read with: never a heading, never joined to the line before."""
+
+
+def _table_rows(table) -> list[str]:  # type: ignore[no-untyped-def]
+    """A Word table's rows as sentences of their cells: with the header row's names when
+    the first row is one ("Aktör: Polismyndigheten; Ansvar: utreder brott"), else the
+    cells in order. A merged cell is read once."""
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                cells.append(clean_inline(cell.text))
+        if any(cells):
+            rows.append(cells)
+    head = rows[0] if len(rows) > 1 else []
+    if head and all(head) and all(looks_like_heading(name) for name in head):
+        return [
+            "; ".join(f"{name}: {cell}" for name, cell in zip(head, row, strict=False) if cell)
+            for row in rows[1:]
+        ]
+    return ["; ".join(cell for cell in row if cell) for row in rows]
 
 
 def _heading_level(style: str) -> int:
