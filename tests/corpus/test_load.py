@@ -259,6 +259,19 @@ def test_a_word_tables_rows_are_passages_under_their_heading(tmp_path):
     ]
 
 
+def test_a_markdown_tables_rows_are_passages(tmp_path):
+    (tmp_path / "ansvar.md").write_text(
+        "# Ansvar\n\n| Aktör | Ansvar |\n|---|:---:|\n"
+        "| Polismyndigheten | Utreder brott och tar emot anmälningar. |\n"
+        "| Socialnämnden | Ger stöd och skydd till den som utsatts. |\n",
+        encoding="utf-8",
+    )
+    assert [p.text for p in load_document(tmp_path / "ansvar.md").passages] == [
+        "Aktör: Polismyndigheten; Ansvar: Utreder brott och tar emot anmälningar.",
+        "Aktör: Socialnämnden; Ansvar: Ger stöd och skydd till den som utsatts.",
+    ]
+
+
 def test_cp1252_text_is_detected_and_read(tmp_path):
     text = "Socialnämnden ska utan dröjsmål inleda utredning om barnets behov av skydd."
     (tmp_path / "gammal.txt").write_bytes(text.encode("cp1252"))

@@ -28,6 +28,7 @@ from vemgorvad.corpus.passages import (
     read_statute_header,
     statute_passages,
     statute_text,
+    table_rows,
 )
 
 logger = logging.getLogger(__name__)
@@ -202,9 +203,8 @@ TABLE_ROW = "\ttable row"
 
 
 def _table_rows(table) -> list[str]:  # type: ignore[no-untyped-def]
-    """A Word table's rows as sentences of their cells: with the header row's names when
-    the first row is one ("Aktör: Polismyndigheten; Ansvar: utreder brott"), else the
-    cells in order. A merged cell is read once."""
+    """A Word table's rows as sentences of their cells (:func:`table_rows`); a merged
+    cell is read once."""
     rows = []
     for row in table.rows:
         cells, seen = [], set()
@@ -212,15 +212,8 @@ def _table_rows(table) -> list[str]:  # type: ignore[no-untyped-def]
             if id(cell._tc) not in seen:
                 seen.add(id(cell._tc))
                 cells.append(clean_inline(cell.text))
-        if any(cells):
-            rows.append(cells)
-    head = rows[0] if len(rows) > 1 else []
-    if head and all(head) and all(looks_like_heading(name) for name in head):
-        return [
-            "; ".join(f"{name}: {cell}" for name, cell in zip(head, row, strict=False) if cell)
-            for row in rows[1:]
-        ]
-    return ["; ".join(cell for cell in row if cell) for row in rows]
+        rows.append(cells)
+    return table_rows(rows)
 
 
 def _heading_level(style: str) -> int:

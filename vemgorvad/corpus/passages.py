@@ -29,6 +29,7 @@ _MARKUP_BETWEEN_WORDS = re.compile(r"(?<=\w)\*\*(?=\w)")
 _MARKUP = re.compile(r"\*\*|__")
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_TABLE_ROW = re.compile(r"^\|.*\|$")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,11 @@ def prose_blocks(text: str, markdown: bool = False) -> list[Block]:
         if md:
             blocks.append(Block(clean_inline(md.group(2)), heading_level=len(md.group(1))))
             continue
+        lines = raw.strip().split("\n")
+        if markdown and all(_MD_TABLE_ROW.match(line.strip()) for line in lines):
+            cells = [[clean_inline(cell) for cell in line.strip().strip("|").split("|")] for line in lines]
+            blocks += [Block(row) for row in table_rows([c for c in cells if not _is_rule(c)])]
+            continue
         line = clean_inline(raw)
         if not markdown and looks_like_heading(raw):
             blocks.append(Block(line, heading_level=1))
@@ -86,6 +92,30 @@ def prose_blocks(text: str, markdown: bool = False) -> list[Block]:
         else:
             blocks.append(Block(line))
     return blocks
+
+
+def _is_rule(cells: list[str]) -> bool:
+    """Whether a markdown table's row is the rule under its header (``|---|:--:|``)."""
+    return all(re.fullmatch(r":?-+:?", cell) for cell in cells)
+
+
+def table_rows(rows: Sequence[Sequence[str]]) -> list[str]:
+    """A table's rows as sentences of their cells: with the header row's names when the
+    first row is one (short, capitalised, unpunctuated names), else the cells in order.
+
+    >>> table_rows([["Aktör", "Ansvar"], ["Polismyndigheten", "Utreder brott."]])
+    ['Aktör: Polismyndigheten; Ansvar: Utreder brott.']
+    >>> table_rows([["Polismyndigheten", "Utreder brott."]])
+    ['Polismyndigheten; Utreder brott.']
+    """
+    rows = [row for row in rows if any(row)]
+    head = rows[0] if len(rows) > 1 else []
+    if head and all(head) and all(looks_like_heading(name) for name in head):
+        return [
+            "; ".join(f"{name}: {cell}" for name, cell in zip(head, row, strict=False) if cell)
+            for row in rows[1:]
+        ]
+    return ["; ".join(cell for cell in row if cell) for row in rows]
 
 
 def passages_from_blocks(document_id: str, blocks: Iterable[Block]) -> list[Passage]:
