@@ -123,6 +123,32 @@ def test_an_english_summary_says_no_swedish_statement(engine):
         assert said in text and (unsaid is None or unsaid not in text), text
 
 
+def test_an_english_sentence_names_a_public_body_with_its_article(engine):
+    # "Social Welfare Committee works …" read as a headline; a body named by a common
+    # noun phrase takes "the", a proper name ("Nexus") does not
+    from vemgorvad.qa import facts as facts_view
+    from vemgorvad.ui.cli import fact_line
+
+    graph = engine.graph
+    said = {}
+    for fact in graph.facts.values():
+        subject = graph.entity(fact.subject)
+        if fact.kind == "duty" and fact.statement_en and subject and subject.label_en in (
+            "Social Welfare Committee", "Nexus"
+        ):
+            said[subject.label_en] = facts_view.sentence(graph, fact, "en")
+    assert said["Social Welfare Committee"].startswith("the Social Welfare Committee ")
+    assert said["Nexus"].startswith("Nexus ")
+    answer = engine.ask("What does the Social Welfare Committee do for victims of trafficking?")
+    lines = [
+        fact_line(fact, "en")
+        for fact in answer["facts"]
+        if (fact.get("actor") or {}).get("label_en") == "Social Welfare Committee"
+        and fact.get("statement_en")
+    ]
+    assert lines and all(line.startswith("  • The Social Welfare Committee ") for line in lines), lines
+
+
 def test_a_relation_question_is_explained_by_a_sourced_path(engine):
     answer = engine.ask("Hur hänger Nexus ihop med Jämställdhetsmyndigheten?")
     assert answer["paths"]

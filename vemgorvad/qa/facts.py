@@ -30,11 +30,42 @@ TEXTS: dict[str, dict[str, str]] = {
 """What the engine says, per language (``data/answer_texts.json``)."""
 
 
+_HEAD_NOUNS = frozenset(
+    {
+        "administration", "agency", "assembly", "authority", "board", "clinic", "committee",
+        "council", "court", "department", "government", "inspectorate", "network", "office",
+        "service", "shelter", "team", "union", "unit", "university", "worker",
+    }
+)  # fmt: skip
+"""The head nouns of a body's English name that make it a common noun phrase, said with
+"the" in a sentence ("the Swedish Police Authority"); a proper name is said as it is
+("Nexus", "Swedish Customs", "Uppsala Municipality")."""
+
+
+def english_name(name: str) -> str:
+    """An English name as a sentence says it: with "the" when it is a common noun phrase.
+
+    Its head noun is the last word before "of", "for", "against", "in", a dash or a
+    parenthesis.
+
+    >>> english_name("Social Welfare Committee"), english_name("County Administrative Board of Stockholm")
+    ('the Social Welfare Committee', 'the County Administrative Board of Stockholm')
+    >>> english_name("Nexus"), english_name("Swedish Customs"), english_name("The Government")
+    ('Nexus', 'Swedish Customs', 'The Government')
+    >>> english_name("MVU – Clinic against violence in Uppsala")
+    'MVU – Clinic against violence in Uppsala'
+    """
+    phrase = re.split(r"\s(?:of|for|against|in|–|-)\s|\s\(", name, maxsplit=1)[0].split()
+    if not phrase or phrase[0].lower() in ("the", "a", "an") or phrase[-1].lower() not in _HEAD_NOUNS:
+        return name
+    return f"the {name}"
+
+
 def sentence(graph: KnowledgeGraph, fact: Fact, lang: str) -> str:
     """A fact as one sentence: its subject's name and its statement, in a language."""
     subject = graph.entity(fact.subject)
     if lang == "en":
-        name = (subject.label_en or subject.label) if subject else ""
+        name = english_name(subject.label_en or subject.label) if subject else ""
         return f"{name} {fact.statement_en or fact.statement}".strip()
     return f"{subject.label if subject else ''} {fact.statement}".strip()
 
@@ -264,7 +295,7 @@ def summary(
         subject = graph.entity(fact.subject)
         statement = (fact.statement_en if lang == "en" else None) or fact.statement
         if fact.kind == "assessment" and subject:
-            name = (subject.label_en if lang == "en" else None) or subject.label
+            name = english_name(subject.label_en or subject.label) if lang == "en" else subject.label
             parts = [words["assessment"].format(name=name, statement=statement)]
         else:
             parts = [sentence(graph, fact, lang)]

@@ -17,6 +17,7 @@ from typing import Any
 from vemgorvad import settings
 from vemgorvad.graph.model import KnowledgeGraph
 from vemgorvad.qa.answer import TEXTS as ENGINE_TEXTS
+from vemgorvad.qa.facts import english_name
 from vemgorvad.ui.views.html import (
     actor_badge,
     e,
@@ -136,9 +137,12 @@ def fact_text(fact: dict[str, Any], lang: str, name: str) -> str:
     """
     lang = fact_language(fact, lang)
     statement = pick(fact, lang, "statement")
+    if lang == "en" and name and fact.get("kind") != "citation":
+        name = english_name(name)
     if fact.get("kind") == "assessment" and name:
         return ENGINE_TEXTS[lang]["assessment"].format(name=name, statement=statement)
-    return f"{name} {statement}" if name else statement
+    text = f"{name} {statement}" if name else statement
+    return text[:1].upper() + text[1:]
 
 
 def _fact_head(fact: dict[str, Any], lang: str, kg: KnowledgeGraph | None) -> str:
