@@ -186,6 +186,7 @@ def test_every_fact_says_what_it_is_said_of(engine, kg):
     # relationship is about, a citation's passage, a finding's assessor ("Enligt …:")
     from vemgorvad.qa.answer import TEXTS
     from vemgorvad.qa.evaluate import read_questions
+    from vemgorvad.qa.facts import english_name
     from vemgorvad.ui.cli import fact_line
     from vemgorvad.ui.views.ask import fact_language, render_facts
     from vemgorvad.ui.views.i18n import pick
@@ -202,6 +203,8 @@ def test_every_fact_says_what_it_is_said_of(engine, kg):
             assert not line.startswith("  •  ") and not head.startswith(" "), line
             said_in = fact_language(fact, lang)  # a Swedish-only statement: all of it in Swedish
             subject = pick(fact["actor"] or fact["subject"], said_in)
+            if said_in == "en" and subject and fact["kind"] != "citation":
+                subject = english_name(subject)  # "the Social Welfare Committee"
             if fact["kind"] == "assessment":
                 statement = pick(fact, said_in, "statement")
                 said = TEXTS[said_in]["assessment"].format(name=subject, statement=statement)
@@ -209,7 +212,11 @@ def test_every_fact_says_what_it_is_said_of(engine, kg):
             elif fact["kind"] == "citation":
                 assert line.startswith(f"  • [{fact['source']['passage_id']}] ")
             elif subject:
-                assert subject in line and subject in head
+                assert subject.removeprefix("the ") in line
+                assert subject.removeprefix("the ") in head
+                if fact["actor"]:  # said first, with "the" where English takes it
+                    assert line.startswith(f"  • {subject[:1].upper()}{subject[1:]}")
+                    assert head.startswith(f"{subject[:1].upper()}{subject[1:]}"), head
     assert {("duty", False), ("assessment", False), ("citation", True), ("relationship", True)} <= kinds
 
 

@@ -172,10 +172,14 @@ def _fact_head(fact: dict[str, Any], lang: str, kg: KnowledgeGraph | None) -> st
         arrow = f" <span class='vgv-arrow'>→</span> {target}"
     mark_extracted = extracted_mark(fact, lang)
     said = f"<span class='vgv-statement'>{e(statement)}</span>"
+    named_as = pick(actor, lang) if actor.get("id") else fact_subject(fact, lang)
+    if lang == "en" and head and named_as and english_name(named_as) != named_as:
+        head = f"the {head}"  # "the Social Welfare Committee", as the sentence says it
     if fact.get("kind") == "assessment" and head:  # a finding is its assessor's
         text = e(ENGINE_TEXTS[lang]["assessment"]).format(name=head, statement=said)
     else:
         text = f"{head} {said}" if head else said
+        text = f"T{text[1:]}" if text.startswith("the ") else text
     return f"<div class='vgv-fact-head'>{text}{arrow}{mark_extracted}</div>"
 
 
