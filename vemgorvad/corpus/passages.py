@@ -277,6 +277,7 @@ def _sfst_header(lines: list[str], start: int, *, wrapped: bool) -> tuple[list[s
 _RIKSDAGEN_FIELD = re.compile(r"^([A-ZÅÄÖ][A-Za-zÅÄÖåäö /-]{1,40}):\s*(.*)$")
 _RIKSDAGEN_NAMES = {
     "SFS nr": "SFS-nummer",
+    "SFS nummer": "SFS-nummer",
     "Departement/myndighet": "Departement",
     "Departement/ myndighet": "Departement",
     "Ändrad": "Ändring införd",
@@ -286,8 +287,9 @@ RIKSDAGEN_HEADER_LINES = 12
 
 
 def _riksdagen_header(lines: Sequence[str]) -> tuple[list[str], int] | None:
-    """A statute's header as riksdagen.se gives it, put as the SFST header, and the index
-    of the body's first line; None if the lines do not open with one.
+    """A statute's header as riksdagen.se gives it (or an SFST header with the title put
+    first), put as the SFST header, and the index of the body's first line; None if the
+    lines do not open with one.
 
     The riksdagen.se text has the title first and each field's value on its own line::
 
@@ -300,9 +302,15 @@ def _riksdagen_header(lines: Sequence[str]) -> tuple[list[str], int] | None:
     >>> _riksdagen_header(["Brottsskadelag (2014:322)", "", "SFS nr:", "2014:322", "",
     ...     "Departement/myndighet: Justitiedepartementet L2", "", "1 § Till den som …"])
     (['SFS-nummer: 2014:322', 'Brottsskadelag (2014:322)', 'Departement: Justitiedepartementet L2'], 7)
+
+    The SFST header with its title put first is read the same way:
+
+    >>> _riksdagen_header(["Brottsskadelag (2014:322)", "SFS-nummer: 2014:322", "", "1 § …"])
+    (['SFS-nummer: 2014:322', 'Brottsskadelag (2014:322)'], 3)
     """
     filled = [(index, line.strip()) for index, line in enumerate(lines) if line.strip()]
-    if not any(line.startswith("SFS nr:") for _, line in filled[:RIKSDAGEN_HEADER_LINES]):
+    opening = ("SFS nr:", "SFS-nummer:", "SFS nummer:")
+    if not any(line.startswith(opening) for _, line in filled[:RIKSDAGEN_HEADER_LINES]):
         return None
     title = ""
     fields: dict[str, str] = {}
