@@ -32,12 +32,15 @@ def as_word(text: str, path: Path) -> Path:
     return path
 
 
-def as_pdf(text: str, path: Path) -> Path:
-    """``text`` (an SFST statute) printed to a PDF at ``path``, 80 mm wide."""
+def as_pdf(text: str, path: Path, font: Path | None = None) -> Path:
+    """``text`` (an SFST statute) printed to a PDF at ``path``, 80 mm wide (in a TrueType
+    ``font`` when given, else the built-in Latin-1 one)."""
     header, paragraphs = _header_and_paragraphs(text)
     pdf = FPDF()
     pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
+    if font is not None:
+        pdf.add_font("body", fname=str(font))
+    pdf.set_font("body" if font is not None else "Helvetica", size=10)
     for line in header:
         pdf.multi_cell(80, 5, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
@@ -68,13 +71,16 @@ class _Letter(FPDF):
             self.set_font("Helvetica", size=10)
 
 
-def prose_as_pdf(text: str, path: Path, letterhead: str = "") -> Path:
+def prose_as_pdf(text: str, path: Path, letterhead: str = "", font: Path | None = None) -> Path:
     """``text`` (paragraphs separated by blank lines) printed to a PDF at ``path``, with
-    ``letterhead`` and the page number on every page when given."""
+    ``letterhead`` and the page number on every page when given. The built-in font has
+    Latin-1 only; a TrueType ``font`` prints any character ("–", "”")."""
     pdf = _Letter()
     pdf.letterhead = letterhead
     pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
+    if font is not None:
+        pdf.add_font("body", fname=str(font))
+    pdf.set_font("body" if font is not None else "Helvetica", size=10)
     for block in re.split(r"\n\s*\n", text):
         if block.strip():
             pdf.multi_cell(0, 5, " ".join(block.split()), new_x="LMARGIN", new_y="NEXT")

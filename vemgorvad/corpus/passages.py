@@ -369,13 +369,21 @@ def _rejoin_lines(lines: Sequence[str]) -> list[str]:
     with the line it wraps onto. A heading is a short unpunctuated line before a section,
     another heading or a line that starts anew (in upper case). Another line opens a
     paragraph when it opens a section ("4 § Brottsskadeersättning …") and the line before
-    it closes a sentence or a heading; the rest go on with the paragraph before them. A
-    section's paragraphs (stycken) stay together: nothing in print tells where one ends,
-    and a passage is the whole section anyway.
+    it closes a sentence or a heading, and so does a line after a gap on the page (a
+    blank line, as pypdf lays the page out) when the line before it closes a sentence or
+    it is a list's item: a section's paragraphs (stycken) are told apart as in the text
+    file. The rest go on with the paragraph before them; a PDF read without its gaps
+    keeps a section's stycken together, a passage being the whole section anyway.
     """
     blocks: list[list[str]] = []
     heads: list[bool] = []  # whether a block is a heading, a chapter's title …
     text = [line for line in lines if line]
+    # where the page leaves a gap before a line (a blank line): a stycke may start there
+    gaps, blank = [], False
+    for line in lines:
+        if line:
+            gaps.append(blank)
+        blank = not line
     position = 0
     while position < len(text):
         line = text[position]
@@ -408,7 +416,12 @@ def _rejoin_lines(lines: Sequence[str]) -> list[str]:
         last = blocks[-1][-1] if blocks else ""
         closed = after_head or (last.endswith((".", ":", ";", ")")) and not last.endswith(" kap."))
         alone = line == TRANSITIONAL or bool(_AMENDMENT.match(line))  # whatever comes before
-        if after_head or alone or (closed and (head or _opens_section(line))):
+        stycke = (
+            gaps[position]
+            and (closed or bool(_LIST_ITEM.match(line)))
+            and not (_SECTION.match(line) and not _opens_section(line))
+        )
+        if after_head or alone or stycke or (closed and (head or _opens_section(line))):
             blocks.append([title if head else line])
             heads.append(head)
             position += width if head else 1
