@@ -99,6 +99,20 @@ def test_a_statute_excerpt_enters_the_graph_and_the_answers(uploader, small_engi
     assert not any(p["id"].startswith("SFS 1990:52") for p in old["passages"])
 
 
+def test_a_statute_uploaded_as_a_pdf_is_read_as_the_statute(uploader, tmp_path):
+    # printed to a PDF, the statute has no blank lines; it was read as prose, its header
+    # a passage and its sections without their numbers
+    from tests.formats import as_pdf
+
+    added = uploader.add(as_pdf(LVU.read_text(encoding="utf-8"), tmp_path / "lvu_utdrag.pdf"))
+    assert (added.document.id, added.document.kind) == ("SFS 1990:52", "statute")
+    assert [p["id"] for p in added.report["passages"]] == [
+        f"SFS 1990:52 {n} §" for n in (4, 6, 11, 13, 43)
+    ]
+    duties = {(d["bearer"]["label"], d["passage_id"]) for d in added.report["duties"]}
+    assert ("Socialnämnden", "SFS 1990:52 13 §") in duties
+
+
 def test_a_word_memo_brings_its_citations_and_the_checkers_warnings(uploader, tmp_path):
     import docx
 
