@@ -202,6 +202,22 @@ def test_markdown_headings_and_metadata(tmp_path):
     assert document.passages[1].text == "Den bedömer skyddsbehovet samma dag."
 
 
+def test_markdown_front_matter_is_metadata_not_a_passage(tmp_path):
+    (tmp_path / "rutin.md").write_text(
+        "---\ntitle: Rutin för orosanmälan\ndate: 2024-03-01\nissuer: Uppsala kommun\n---\n\n"
+        "# Mottagning\n\nMottagningsenheten tar emot anmälningar om barn som far illa.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "rutin.md.meta.json").write_text('{"date": "2024-04-01"}')  # the sidecar wins
+    document = load_document(tmp_path / "rutin.md", tmp_path)
+    assert (document.title, document.date, document.issuer) == (
+        "Rutin för orosanmälan", "2024-04-01", "Uppsala kommun"
+    )
+    assert [(p.section, p.text) for p in document.passages] == [
+        ("Mottagning", "Mottagningsenheten tar emot anmälningar om barn som far illa.")
+    ]
+
+
 def test_docx_with_heading_styles(tmp_path):
     word = docx.Document()
     word.core_properties.title = "Samverkansrutin"

@@ -243,6 +243,28 @@ def _read_meta(path: Path) -> dict[str, str]:
     return {str(key): str(value) for key, value in meta.items() if value is not None}
 
 
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+def front_matter(text: str) -> tuple[dict[str, str], str]:
+    """A markdown file's front matter (``---`` / ``title: …`` / ``---`` at its top) as
+    metadata, and the text after it; a file without one is returned as it is. Only flat
+    ``key: value`` lines are read, the fields a sidecar holds (``title``, ``date`` …).
+
+    >>> front_matter("---\\ntitle: Rutin\\ndate: '2024-03-01'\\n---\\n\\n# Rutin\\n")
+    ({'title': 'Rutin', 'date': '2024-03-01'}, '\\n# Rutin\\n')
+    """
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return {}, text
+    meta = {}
+    for line in match.group(1).splitlines():
+        key, colon, value = line.partition(":")
+        if colon and key.strip() and not line[:1].isspace():
+            meta[key.strip()] = value.strip().strip("\"'")
+    return {key: value for key, value in meta.items() if value}, text[match.end() :]
+
+
 def load_document(path: Path, root: Path | None = None) -> Document:
     """Load one document file into a :class:`Document` with its passages.
 
@@ -280,6 +302,9 @@ def load_document(path: Path, root: Path | None = None) -> Document:
         statute = statute_text(text.splitlines(), wrapped=True)
     else:
         text = decode_text(data, path)
+        if suffix == ".md":
+            found, text = front_matter(text)
+            meta = {**found, **meta}
         statute = text
     header = read_statute_header(statute) if statute is not None else None
     if header is not None:
