@@ -71,12 +71,17 @@ class _Letter(FPDF):
             self.set_font("Helvetica", size=10)
 
 
-def prose_as_pdf(text: str, path: Path, letterhead: str = "", font: Path | None = None) -> Path:
+def prose_as_pdf(
+    text: str, path: Path, letterhead: str = "", font: Path | None = None, title: str = ""
+) -> Path:
     """``text`` (paragraphs separated by blank lines) printed to a PDF at ``path``, with
-    ``letterhead`` and the page number on every page when given. The built-in font has
-    Latin-1 only; a TrueType ``font`` prints any character ("–", "”")."""
+    ``letterhead`` and the page number on every page when given, and ``title`` as its
+    title property. The built-in font has Latin-1 only; a TrueType ``font`` prints any
+    character ("–", "”")."""
     pdf = _Letter()
     pdf.letterhead = letterhead
+    if title:
+        pdf.set_title(title)
     pdf.add_page()
     if font is not None:
         pdf.add_font("body", fname=str(font))

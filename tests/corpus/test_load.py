@@ -171,6 +171,10 @@ def test_a_memo_printed_to_a_pdf_keeps_its_paragraphs(tmp_path):
         (p.section, p.text) for p in original.passages
     ]
     assert [p.section for p in printed.passages] == ["Mottagning", "Mottagning", "Utredning"]
+    # a title property that names the file it was made from is no title
+    named = load_document(prose_as_pdf(text, tmp_path / "a.pdf", title="Microsoft Word - rutin.docx"))
+    titled = load_document(prose_as_pdf(text, tmp_path / "b.pdf", title="Rutin för orosanmälan"))
+    assert (named.title, titled.title) == ("Rutin för orosanmälan", "Rutin för orosanmälan")
 
 
 def test_the_memo_printed_with_a_letterhead_reads_as_its_text(tmp_path):

@@ -91,8 +91,25 @@ def _read_pdf(path: Path) -> tuple[str, dict[str, str]]:
     text = "\n\n".join(without_running_lines(pages))
     if not text.strip():
         raise DocumentError(path, "the PDF has no text layer (a scan?); run OCR on it first")
-    meta = {key: str(info.get(f"/{key.title()}")) for key in ("title",) if info.get("/Title")}
-    return text, meta
+    title = str(info.get("/Title") or "").strip()
+    return text, ({"title": title} if _real_title(title) else {})
+
+
+def _real_title(title: str) -> bool:
+    """Whether a PDF's or Word document's title property names the document, not the file
+    or program it was made from ("Microsoft Word - pm.docx", "Dokument1").
+
+    >>> _real_title("Tjänsteskrivelse om prostitution"), _real_title("Microsoft Word - pm.docx")
+    (True, False)
+    >>> _real_title("Dokument1"), _real_title("untitled")
+    (False, False)
+    """
+    plain = title.strip().casefold()
+    return bool(plain) and not (
+        plain.startswith(("microsoft word", "microsoft powerpoint"))
+        or re.search(r"\.(docx?|pdf|odt|rtf|txt)$", plain)
+        or re.fullmatch(r"(dokument|document|untitled|namnlös)\s*\d*", plain)
+    )
 
 
 RUNNING_LINES = 3
@@ -192,7 +209,7 @@ def _read_docx(path: Path) -> tuple[list[Block], list[str], dict[str, str]]:
         else:
             blocks.append(Block(text))
     core = document.core_properties
-    meta = {"title": core.title} if core.title else {}
+    meta = {"title": core.title.strip()} if _real_title(core.title or "") else {}
     if core.created:
         meta["date"] = core.created.date().isoformat()
     return blocks, [text for text, _ in paragraphs], meta
