@@ -3,11 +3,13 @@
 Two layouts are read:
 
 * prose (memos, reports; txt, md, and the text of pdf and docx files): paragraphs
-  separated by blank lines, short unpunctuated lines as headings, and a paragraph that a
-  page break split in two (the second half starts in lower case) joined again;
-* consolidated Swedish statutes (SFST text, as in Regeringskansliets rättsdatabaser):
-  one passage per section (§), with its chapter as context and an id such as
-  ``SFS 2001:453 5 kap. 11 §``.
+  separated by blank lines, short unpunctuated lines as headings, a paragraph that a
+  page break split in two (the second half starts in lower case) joined again, and a
+  markdown table's rows as sentences of their cells;
+* consolidated Swedish statutes (SFST text, as in Regeringskansliets rättsdatabaser, or
+  with riksdagen.se's header): one passage per section (§), with its chapter as context
+  and an id such as ``SFS 2001:453 5 kap. 11 §``. A statute in a Word document or a PDF
+  is first laid out as its text file (:func:`statute_text`).
 """
 
 from __future__ import annotations
@@ -80,8 +82,8 @@ def prose_blocks(text: str, markdown: bool = False) -> list[Block]:
             continue
         lines = raw.strip().split("\n")
         if markdown and all(_MD_TABLE_ROW.match(line.strip()) for line in lines):
-            cells = [[clean_inline(cell) for cell in line.strip().strip("|").split("|")] for line in lines]
-            blocks += [Block(row) for row in table_rows([c for c in cells if not _is_rule(c)])]
+            rows = [[clean_inline(cell) for cell in line.strip().strip("|").split("|")] for line in lines]
+            blocks += [Block(row) for row in table_rows([r for r in rows if not _is_rule(r)])]
             continue
         line = clean_inline(raw)
         if not markdown and looks_like_heading(raw):
@@ -207,17 +209,18 @@ def statute_text(units: Sequence[str], *, wrapped: bool) -> str | None:
 
     A Word document gives one paragraph per unit, a PDF one printed line per unit, and
     neither has the blank lines the text file separates its header and its sections by.
-    When the first unit opens an SFST header (``SFS-nummer: …``), the header's units are
-    put on lines of their own and every paragraph of the body after a blank line, so the
-    statute is read as one saved as text: its SFS number, title and one passage per
-    section. A PDF's lines are joined into paragraphs first (:func:`_rejoin_lines`).
+    When the units open with an SFST header (``SFS-nummer: …``) or riksdagen.se's
+    (:func:`_riksdagen_header`), the header is put as the SFST header and every
+    paragraph of the body after a blank line, so the statute is read as one saved as
+    text: its SFS number, title and one passage per section. A PDF's lines are joined
+    into paragraphs first (:func:`_rejoin_lines`).
 
     Args:
         units: the document's paragraphs (``wrapped=False``) or printed lines (``True``).
         wrapped: whether a paragraph may run over several units.
 
     Returns:
-        The text, or None when the document does not open with an SFST header.
+        The text, or None when the document does not open with a statute's header.
 
     >>> print(statute_text(["SFS-nummer: 2014:322", "Brottsskadelag (2014:322)",
     ...     "Ikraft: 2014-07-01", "Lagens tillämpningsområde", "1 § Ersättning betalas",
