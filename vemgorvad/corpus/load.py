@@ -119,7 +119,7 @@ footer."""
 
 def without_running_lines(pages: list[str]) -> list[str]:
     """PDF pages without their running header and footer: a line among the first or last
-    ``RUNNING_LINES`` of more than half of the pages (three at least), its figures aside
+    ``RUNNING_LINES`` of more than half of the pages (both of two), its figures aside
     ("Sida 2 (12)", the letterhead), unless it ends a sentence. Left in, the letterhead
     was glued to a paragraph on every page.
 
@@ -127,8 +127,10 @@ def without_running_lines(pages: list[str]) -> list[str]:
     ...          for n, text in enumerate(["Bakgrund.", "Ansvar.", "Förslag."], start=1)]
     >>> without_running_lines(pages)[1]
     'Ansvar.\\n'
+    >>> without_running_lines(pages[:2])[0]
+    'Bakgrund.\\n'
     """
-    if len(pages) < 3:
+    if len(pages) < 2:
         return pages
 
     def key(line: str) -> str:
