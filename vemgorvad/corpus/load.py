@@ -84,7 +84,7 @@ def _read_pdf(path: Path) -> tuple[str, dict[str, str]]:
 
     try:
         reader = PdfReader(str(path))
-        pages = [_page_text(page) for page in reader.pages]
+        pages = line_spaced([_page_text(page) for page in reader.pages])
         info: dict[str, object] = dict(reader.metadata or {})
     except (PdfReadError, ValueError, KeyError, OSError) as error:
         raise DocumentError(path, f"not a readable PDF ({error})") from error
@@ -110,6 +110,37 @@ def _real_title(title: str) -> bool:
         or re.search(r"\.(docx?|pdf|odt|rtf|txt)$", plain)
         or re.fullmatch(r"(dokument|document|untitled|namnlös)\s*\d*", plain)
     )
+
+
+def line_spaced(pages: list[str]) -> list[str]:
+    """PDF pages with a blank line between paragraphs only, whatever the line spacing.
+
+    Laid out, a page set with wide line spacing has a blank line between every two
+    lines of a paragraph and two between paragraphs; read as it is, each line was a
+    paragraph of its own (the memo printed double-spaced gave 58 of its 73 passages).
+    The gap the pages leave most often before a line that goes on in lower case (inside
+    a paragraph, then) is the line spacing; a wider one is a paragraph's end.
+
+    >>> line_spaced(["Ett\\n\\nstycke.\\n\\n\\nEtt\\n\\nannat."])
+    ['Ett\\nstycke.\\n\\nEtt\\nannat.']
+    >>> line_spaced(["Rubrik\\n\\nEtt\\nstycke.\\n\\nEtt annat."])  # single spacing: as it is
+    ['Rubrik\\n\\nEtt\\nstycke.\\n\\nEtt annat.']
+    """
+    gaps: dict[int, int] = {}
+    for page in pages:
+        for run in re.findall(r"(?<=\S)\n((?:[ \t]*\n)*)(?=[ \t]*[a-zåäö])", page):
+            gaps[run.count("\n")] = gaps.get(run.count("\n"), 0) + 1
+    spacing = max(gaps, key=lambda gap: (gaps[gap], -gap)) if gaps else 0
+    if spacing == 0:
+        return pages
+    return [
+        re.sub(
+            r"(?<=\S)[ \t]*\n((?:[ \t]*\n)*)(?=[ \t]*\S)",
+            lambda run: "\n" if run.group(1).count("\n") <= spacing else "\n\n",
+            page,
+        )
+        for page in pages
+    ]
 
 
 RUNNING_LINES = 3
