@@ -81,6 +81,23 @@ def test_ask_names_the_passage_a_citation_is_about(root, engine):
         assert f"  • [{fact['source']['passage_id']}] {fact['statement']}" in lines
 
 
+def test_ask_says_a_path_in_the_answers_language(root, engine):
+    # a path was printed as "Offer för människohandel -^serves-> Socialnämnden …": Swedish
+    # names in an English answer, and the relation's code, read backwards, as it was stored
+    question = "How is Nexus connected to the Swedish Gender Equality Agency?"
+    paths = engine.ask(question)["paths"]
+    assert paths, "the question names two entities the graph joins"
+    done = vemgorvad(root, "ask", question)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("  ↔ ")]
+    assert len(lines) == len(paths)
+    for line, path in zip(lines, paths, strict=True):
+        names = [step.get("label_en") or step["label"] for step in path if "relation" not in step]
+        assert line.startswith(f"  ↔ {names[0]} ") and line.endswith(f" {names[-1]}")
+        assert "^" not in line and "->" not in line and ("→" in line or "←" in line)
+    assert "Swedish Gender Equality Agency" in lines[0] and "Jämställdhetsmyndigheten" not in lines[0]
+
+
 def test_eval_prints_results_and_metrics(root, tmp_path):
     lines = OWN_QUESTIONS.read_text(encoding="utf-8").splitlines()
     chosen = [json.loads(line) for line in lines if line.strip()]

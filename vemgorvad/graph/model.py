@@ -279,8 +279,8 @@ class KnowledgeGraph:
         """The shortest meaningful paths between two entities, each edge with its fact.
 
         Returns:
-            Paths in the answer contract's form: nodes ``{"id", "label"}`` alternating
-            with edges ``{"relation", "fact", "passage_id"}``.
+            Paths in the answer contract's form: nodes ``{"id", "label", "label_en"}``
+            alternating with edges ``{"relation", "fact", "passage_id"}``.
         """
         a, b = URIRef(source), URIRef(target)
         if a not in self._weighted or b not in self._weighted or a == b:
@@ -300,7 +300,11 @@ class KnowledgeGraph:
         out: list[dict] = []
         for index, node in enumerate(nodes):
             entity = self.entities.get(str(node))
-            out.append({"id": str(node), "label": entity.label if entity else _local(node)})
+            out.append({
+                "id": str(node),
+                "label": entity.label if entity else _local(node),
+                "label_en": entity.label_en if entity else None,
+            })
             if index + 1 < len(nodes):
                 out.append(self._edge(node, nodes[index + 1]))
         return out

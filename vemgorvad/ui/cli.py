@@ -123,8 +123,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for fact in answer["facts"]:
         print(fact_line(fact, lang))
         print(f"    «{fact['source']['quote']}» ({fact['source']['passage_id']})")
-    for path in answer["paths"]:
-        print("  ↔ " + " ".join(s.get("label") or f"-{s.get('relation')}->" for s in path))
+    if answer["paths"]:
+        from vemgorvad.graph.walks import relation_labels
+
+        relations = relation_labels(engine.graph)
+        for path in answer["paths"]:
+            print("  ↔ " + path_line(path, lang, relations))
     print()
     for passage in answer["passages"][:5]:
         print(f"[{passage['id']}] {passage['section']}")
@@ -158,6 +162,40 @@ def fact_line(fact: dict[str, Any], lang: str) -> str:
         label for law in fact["laws"] if (label := pick(law, lang)) and label not in text
     )
     return f"  • {text}" + (f" [{laws}]" if laws else "")
+
+
+PATH_RELATIONS = {
+    "serves": {"label": "har skyldigheter mot", "label_en": "has duties towards"},
+    "hasDutyUnder": {"label": "har skyldigheter enligt", "label_en": "has duties under"},
+    "broader": {"label": "hör till", "label_en": "falls under"},
+    "narrower": {"label": "omfattar", "label_en": "includes"},
+    "related": {"label": "hör ihop med", "label_en": "is linked to"},
+}
+"""What a path's edges that are no relation of the vocabulary say: a duty's bearer and
+its target group or law, and the target groups' hierarchy."""
+
+
+def path_line(path: list[dict[str, Any]], lang: str, relations: dict[str, dict[str, Any]]) -> str:
+    """A path between two named entities as a line, its names and relations in the
+    answer's language; an edge read backwards ("^partOf") points back.
+
+    >>> path_line([{"label": "Offer för människohandel", "label_en": "Victims of trafficking"},
+    ...            {"relation": "^serves"}, {"label": "Socialnämnden", "label_en": "Social Welfare Committee"},
+    ...            {"relation": "partOf"}, {"label": "Uppsala kommun", "label_en": "Uppsala Municipality"}],
+    ...           "en", {"partOf": {"label": "ingår i", "label_en": "is part of"}})
+    'Victims of trafficking ←has duties towards— Social Welfare Committee —is part of→ Uppsala Municipality'
+    """
+    from vemgorvad.ui.views.i18n import pick
+
+    out = []
+    for step in path:
+        if "relation" not in step:
+            out.append(pick(step, lang))
+            continue
+        name = step["relation"].lstrip("^")
+        said = pick(relations.get(name) or PATH_RELATIONS.get(name), lang) or name
+        out.append(f"←{said}—" if step["relation"].startswith("^") else f"—{said}→")
+    return " ".join(out)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
