@@ -22,6 +22,13 @@ def _header_and_paragraphs(text: str) -> tuple[list[str], list[str]]:
     return header.splitlines(), paragraphs
 
 
+def _body_font(pdf: FPDF, font: Path | None) -> None:
+    """Set the body text in a TrueType ``font``, or else the built-in Latin-1 Helvetica."""
+    if font is not None:
+        pdf.add_font("body", fname=str(font))
+    pdf.set_font("body" if font is not None else "Helvetica", size=10)
+
+
 def as_word(text: str, path: Path) -> Path:
     """``text`` (an SFST statute) saved as a Word document at ``path``."""
     header, paragraphs = _header_and_paragraphs(text)
@@ -38,9 +45,7 @@ def as_pdf(text: str, path: Path, font: Path | None = None) -> Path:
     header, paragraphs = _header_and_paragraphs(text)
     pdf = FPDF()
     pdf.add_page()
-    if font is not None:
-        pdf.add_font("body", fname=str(font))
-    pdf.set_font("body" if font is not None else "Helvetica", size=10)
+    _body_font(pdf, font)
     for line in header:
         pdf.multi_cell(80, 5, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(5)
@@ -89,9 +94,7 @@ def prose_as_pdf(
     if title:
         pdf.set_title(title)
     pdf.add_page()
-    if font is not None:
-        pdf.add_font("body", fname=str(font))
-    pdf.set_font("body" if font is not None else "Helvetica", size=10)
+    _body_font(pdf, font)
     for block in re.split(r"\n\s*\n", text):
         if block.strip():
             pdf.multi_cell(0, line_mm, " ".join(block.split()), new_x="LMARGIN", new_y="NEXT")

@@ -171,6 +171,14 @@ class StatuteHeader:
     body: str
 
 
+def _header_field(line: str) -> re.Match[str] | None:
+    """A field of a statute's SFST header ("Utfärdad: 2014-05-15"), not its title, whose
+    SFS number has a colon too ("Lag (1988:870) om vård av missbrukare …")."""
+    if line.startswith(("Lag ", "Förordning ")):
+        return None
+    return _STATUTE_FIELD.match(line)
+
+
 def read_statute_header(text: str) -> StatuteHeader | None:
     """Read the ``SFS-nummer: …`` header of an SFST text, or None if it has none."""
     lines = text.replace("\r\n", "\n").split("\n")
@@ -192,8 +200,7 @@ def read_statute_header(text: str) -> StatuteHeader | None:
         sourced = [f"# {source}" for source in sources]
         return read_statute_header("\n".join([*sourced, *header, "", *lines[index + body :]]))
     while index < len(lines) and lines[index].strip():
-        match = _STATUTE_FIELD.match(lines[index])
-        if match and not lines[index].startswith(("Lag ", "Förordning ")):
+        if match := _header_field(lines[index]):
             fields[match.group(1).strip()] = match.group(2).strip()
         elif not title:
             title = lines[index].strip()
@@ -261,10 +268,9 @@ def _sfst_header(lines: list[str], start: int, *, wrapped: bool) -> tuple[list[s
     while index < len(lines):
         line = lines[index]
         following = next((later for later in lines[index + 1 :] if later), "")
-        field = _STATUTE_FIELD.match(line) and not line.startswith(("Lag ", "Förordning "))
         if not line:
             pass
-        elif field:
+        elif _header_field(line):
             header.append(line)
         elif not titled:
             header.append(line)

@@ -153,12 +153,13 @@ def _fact_head(fact: dict[str, Any], lang: str, kg: KnowledgeGraph | None) -> st
     actor = fact.get("actor") or {}
     statement = pick(fact, lang, "statement")
     passage_id = (fact.get("source") or {}).get("passage_id")
+    name = pick(actor, lang) if actor.get("id") else fact_subject(fact, lang)
     if actor.get("id"):
-        head = actor_badge(actor["id"], pick(actor, lang), _category(kg, actor["id"]))
+        head = actor_badge(actor["id"], name, _category(kg, actor["id"]))
     elif fact.get("kind") == "citation":
         head = passage_link(passage_id)
     else:
-        head = f"<b>{e(name)}</b>" if (name := fact_subject(fact, lang)) else ""
+        head = f"<b>{e(name)}</b>" if name else ""
     obj = fact.get("object") or {}
     arrow = ""
     named = not actor.get("id") and pick(obj, lang) in statement
@@ -172,14 +173,14 @@ def _fact_head(fact: dict[str, Any], lang: str, kg: KnowledgeGraph | None) -> st
         arrow = f" <span class='vgv-arrow'>→</span> {target}"
     mark_extracted = extracted_mark(fact, lang)
     said = f"<span class='vgv-statement'>{e(statement)}</span>"
-    named_as = pick(actor, lang) if actor.get("id") else fact_subject(fact, lang)
-    if lang == "en" and head and named_as and english_name(named_as) != named_as:
-        head = f"the {head}"  # "the Social Welfare Committee", as the sentence says it
-    if fact.get("kind") == "assessment" and head:  # a finding is its assessor's
+    assessment = fact.get("kind") == "assessment" and head
+    if lang == "en" and head and name and english_name(name) != name:
+        # "The Social Welfare Committee …", "According to the …", as the sentence says it
+        head = f"{'the' if assessment else 'The'} {head}"
+    if assessment:  # a finding is its assessor's
         text = e(ENGINE_TEXTS[lang]["assessment"]).format(name=head, statement=said)
     else:
         text = f"{head} {said}" if head else said
-        text = f"T{text[1:]}" if text.startswith("the ") else text
     return f"<div class='vgv-fact-head'>{text}{arrow}{mark_extracted}</div>"
 
 
