@@ -11,7 +11,7 @@ uncurated statutes of ``shared/realdocs-extra/``, and the model is adapted on th
 (the larger corpus; it holds the former).
 
 This measures the first stage only; the engine is not rebuilt with the adapted model.
-Training takes about 12 minutes on 2 cores (2,080 pairs, one epoch, 256 tokens).
+Training takes about 14 minutes on 2 cores (1,894 pairs, one epoch, 256 tokens).
 
 Usage: ``python benchmarks/adaptation.py [--lr 2e-5] [--epochs 1] [--batch 32]
 [--max-tokens 256] [--seed 0] [--save DIR]``. Needs a build (``vemgorvad build``: the
@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -37,12 +36,13 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from answers import EXTRA_DOCUMENTS, ON_CORPUS, ON_EXTENDED  # noqa: E402
+from answers import ON_CORPUS, ON_EXTENDED, extended_corpus  # noqa: E402
 
 from vemgorvad import settings  # noqa: E402
 from vemgorvad.corpus.load import load_corpus  # noqa: E402
 from vemgorvad.corpus.model import Document  # noqa: E402
 from vemgorvad.corpus.sentences import sentences  # noqa: E402
+from vemgorvad.index.context import passage_text  # noqa: E402
 from vemgorvad.index.embed import ensure_default_model  # noqa: E402
 from vemgorvad.qa.evaluate import fold, read_questions  # noqa: E402
 
@@ -61,7 +61,8 @@ def context(document: Document, section: str | None) -> str:
 
 
 def pairs(documents: list[Document]) -> list[tuple[str, str]]:
-    """(query, passage) pairs from the documents alone: inverse cloze and heading."""
+    """(query, passage) pairs from the documents alone: inverse cloze and heading (without
+    the model's prompts)."""
     out = []
     for document in documents:
         for passage in document.passages:
@@ -70,15 +71,17 @@ def pairs(documents: list[Document]) -> list[tuple[str, str]]:
             if len(said) >= 2:
                 for i, sentence in enumerate(said):
                     rest = " ".join(said[:i] + said[i + 1 :])
-                    out.append((f"query: {sentence}", f"passage: {head}\n{rest}"))
+                    out.append((sentence, f"{head}\n{rest}"))
             if passage.section and passage.section != document.title:
-                out.append((f"query: {passage.section}", f"passage: {document.title}\n{passage.text}"))
+                out.append((passage.section, passage_text(passage, document.title)))
     return out
 
 
 def adapt(model, examples: list[tuple[str, str]], args: argparse.Namespace) -> None:  # type: ignore[no-untyped-def]
     """Fine-tune in place: AdamW, linear warm-up over a tenth of the steps, then decay."""
     import torch
+
+    prompts = (model.prompts.get("query", ""), model.prompts.get("document", ""))
 
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
@@ -98,7 +101,8 @@ def adapt(model, examples: list[tuple[str, str]], args: argparse.Namespace) -> N
             batch = order[b : b + args.batch]
             sides = [
                 torch.nn.functional.normalize(
-                    model(model.tokenize([pair[i] for pair in batch]))["sentence_embedding"], dim=-1
+                    model(model.tokenize([prompts[i] + pair[i] for pair in batch]))["sentence_embedding"],
+                    dim=-1,
                 )
                 for i in (0, 1)
             ]
@@ -119,13 +123,16 @@ def scores(model, documents: list[Document], files: list[Path]) -> dict[str, flo
     """Plain dense retrieval (title and heading before the text, as the index embeds)."""
     passages = [(d, p) for d in documents for p in d.passages]
     vectors = model.encode(
-        [f"passage: {context(d, p.section)}\n{p.text}" for d, p in passages],
+        [passage_text(p, context(d, p.section)) for d, p in passages],
+        prompt_name="document",
         batch_size=16,
         normalize_embeddings=True,
     )
     texts = [fold(p.text) for _, p in passages]
     items = [q for path in files for q in read_questions(path) if q.get("gold_passage")]
-    queries = model.encode([f"query: {q['question']}" for q in items], normalize_embeddings=True)
+    queries = model.encode(
+        [q["question"] for q in items], prompt_name="query", normalize_embeddings=True
+    )
     ranks = []
     for item, query in zip(items, queries, strict=True):
         gold = [fold(g) for g in item["gold_passage"]]
@@ -152,17 +159,11 @@ def main() -> None:
     parser.add_argument("--save", type=Path, help="keep the adapted model in this folder")
     args = parser.parse_args()
 
-    import torch
     from sentence_transformers import SentenceTransformer
 
-    torch.set_num_threads(os.cpu_count() or 1)
     documents = load_corpus(settings.corpus_dir()).documents
     with tempfile.TemporaryDirectory() as folder:
-        extended = Path(folder) / "corpus"
-        shutil.copytree(settings.corpus_dir(), extended)
-        for path in sorted(EXTRA_DOCUMENTS.glob("*.txt")):
-            shutil.copy(path, extended / "sfs" / path.name)
-        extended_documents = load_corpus(extended).documents
+        extended_documents = load_corpus(extended_corpus(Path(folder) / "corpus")).documents
 
     base = str(ensure_default_model())
     results = {}

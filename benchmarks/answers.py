@@ -70,18 +70,22 @@ SEED = 0
 LATENCY_ROUNDS = 3
 
 
-def extended_engine() -> Engine:
-    """The engine over a temporary corpus: ``corpus/`` plus the uncurated statutes."""
-    from vemgorvad.pipeline import build
-
-    root = settings.build_dir() / "bench"
-    corpus = root / "corpus-extended"
+def extended_corpus(corpus: Path) -> Path:
+    """Write a temporary corpus to ``corpus``: ``corpus/`` plus the uncurated statutes."""
     if corpus.exists():
         shutil.rmtree(corpus)
     shutil.copytree(settings.corpus_dir(), corpus)
     for path in sorted(EXTRA_DOCUMENTS.glob("*.txt")):
         shutil.copy(path, corpus / "sfs" / path.name)
-    result = build(corpus, root / "extended")
+    return corpus
+
+
+def extended_engine() -> Engine:
+    """The engine over the extended corpus (:func:`extended_corpus`)."""
+    from vemgorvad.pipeline import build
+
+    root = settings.build_dir() / "bench"
+    result = build(extended_corpus(root / "corpus-extended"), root / "extended")
     return Engine.load(result.path)
 
 
