@@ -10,12 +10,16 @@ corpus questions over ``corpus/``, the generality questions over ``corpus/`` plu
 uncurated statutes of ``shared/realdocs-extra/``, and the model is adapted on the latter
 (the larger corpus; it holds the former).
 
-This measures the first stage only; the engine is not rebuilt with the adapted model.
-Training takes about 14 minutes on 2 cores (1,894 pairs, one epoch, 256 tokens).
+This measures the first stage only. To measure the whole engine with the adapted model,
+save it (``--save DIR``, with ``--mix 0.5`` for half its weights and half the base
+model's, WiSE-FT) and build and benchmark with it in a build folder of its own:
+``VEMGORVAD_MODEL=DIR VEMGORVAD_BUILD=/tmp/b vemgorvad build``, then the same variables
+for ``benchmarks/answers.py`` (the README's table of it). Training takes about 14 minutes
+on 2 cores (1,894 pairs, one epoch, 256 tokens).
 
 Usage: ``python benchmarks/adaptation.py [--lr 2e-5] [--epochs 1] [--batch 32]
-[--max-tokens 256] [--seed 0] [--save DIR]``. Needs a build (``vemgorvad build``: the
-converted model).
+[--max-tokens 256] [--seed 0] [--save DIR [--mix 1.0]]``. Needs a build (``vemgorvad
+build``: the converted model).
 """
 
 from __future__ import annotations
@@ -85,6 +89,7 @@ def adapt(model, examples: list[tuple[str, str]], args: argparse.Namespace) -> N
 
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
+    limit = model.max_seq_length
     model.max_seq_length = args.max_tokens
     model.train()
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr)
@@ -116,7 +121,26 @@ def adapt(model, examples: list[tuple[str, str]], args: argparse.Namespace) -> N
             step += 1
             print(f"step {step}/{steps} loss {loss.item():.3f} "
                   f"({time.perf_counter() - started:.0f} s)", flush=True)
+    model.max_seq_length = limit  # embedding and saving keep the base model's limit
     model.eval()
+
+
+def save(model, base: str, folder: Path, mix: float) -> None:  # type: ignore[no-untyped-def]
+    """Save the model for an engine to be built with (``VEMGORVAD_MODEL=folder``), its
+    weights ``mix`` × adapted + (1 − mix) × base."""
+    from safetensors.torch import load_file, save_file
+
+    model.save(str(folder))
+    if mix == 1.0:
+        return
+    weights = folder / "model.safetensors"
+    adapted, original = load_file(str(weights)), load_file(str(Path(base) / "model.safetensors"))
+    save_file(
+        {k: (mix * v.float() + (1 - mix) * original[k].float()).to(v.dtype).contiguous()
+         for k, v in adapted.items()},
+        str(weights),
+        metadata={"format": "pt"},
+    )
 
 
 def scores(model, documents: list[Document], files: list[Path]) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -157,6 +181,13 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=256)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--save", type=Path, help="keep the adapted model in this folder")
+    parser.add_argument(
+        "--mix",
+        type=float,
+        default=1.0,
+        help="the saved model's weights: this share adapted, the rest the base model's "
+        "(WiSE-FT; 1 = the adapted model as trained)",
+    )
     args = parser.parse_args()
 
     from sentence_transformers import SentenceTransformer
@@ -174,8 +205,7 @@ def main() -> None:
             print(f"{len(examples)} pairs from {len(extended_documents)} documents", flush=True)
             adapt(model, examples, args)
             if args.save:
-                model.save(str(args.save))
-        model.max_seq_length = 512
+                save(model, base, args.save, args.mix)
         results[name] = {
             "corpus": scores(model, documents, ON_CORPUS),
             "generality": scores(model, extended_documents, ON_EXTENDED),
