@@ -186,9 +186,13 @@ def main() -> None:
         type=float,
         default=1.0,
         help="the saved model's weights: this share adapted, the rest the base model's "
-        "(WiSE-FT; 1 = the adapted model as trained)",
+        "(WiSE-FT; 1 = the adapted model as trained; the figures printed are the latter's)",
     )
     args = parser.parse_args()
+    if not 0 <= args.mix <= 1:
+        parser.error(f"--mix {args.mix}: a share between 0 and 1")
+    if args.mix != 1.0 and not args.save:
+        parser.error("--mix mixes the saved model's weights: give --save DIR too")
 
     from sentence_transformers import SentenceTransformer
 
