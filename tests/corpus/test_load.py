@@ -322,6 +322,24 @@ def test_unreadable_documents_are_named_and_the_rest_still_load(tmp_path, name, 
         load_corpus(tmp_path, strict=True)
 
 
+def test_a_second_file_of_one_document_is_named_and_skipped(tmp_path):
+    """The same statute dropped in twice (two files, one SFS number) does not stop the
+    build: the first in path order is used, the other named, as an unreadable file is."""
+    statute = (
+        "SFS-nummer: 1988:870\nLag (1988:870) om vård av missbrukare i vissa fall\n\n"
+        "1 § Vård enligt denna lag ges den som missbrukar alkohol eller narkotika.\n"
+    )
+    (tmp_path / "a_lvm.txt").write_text(statute, encoding="utf-8")
+    (tmp_path / "b_lvm_kopia.md").write_text(statute, encoding="utf-8")
+    report = load_corpus(tmp_path)
+    assert [(d.id, d.path) for d in report.documents] == [("SFS 1988:870", "a_lvm.txt")]
+    [error] = report.errors
+    assert error.path.endswith("b_lvm_kopia.md")
+    assert "SFS 1988:870" in error.reason and "a_lvm.txt" in error.reason
+    with pytest.raises(DocumentError, match=re.escape("b_lvm_kopia.md")):
+        load_corpus(tmp_path, strict=True)
+
+
 def test_whole_corpus_loads_without_errors():
     report = load_corpus(settings.ROOT / "corpus")
     assert not report.errors

@@ -464,9 +464,13 @@ def load_corpus(
     Returns:
         The loaded documents and the errors of the files that could not be read.
 
+    A second file of a document already loaded (the same statute as text and as PDF, say:
+    the same id) is skipped like an unreadable one, its error naming the file that is used;
+    the first in path order is kept.
+
     Raises:
-        DocumentError: with ``strict``, the first unreadable document; always, two
-            documents with the same id.
+        DocumentError: with ``strict``, the first unreadable document or second file of
+            one document.
     """
     if not root.is_dir():
         raise DocumentError(root, "the corpus folder does not exist")
@@ -477,16 +481,18 @@ def load_corpus(
             on_document(path)
         try:
             document = load_document(path, root)
+            if document.id in by_id:
+                raise DocumentError(
+                    path,
+                    f"the same document ({document.id}) as {by_id[document.id].path}, which "
+                    "is used: remove one of the two",
+                )
         except DocumentError as error:
             if strict:
                 raise
             logger.warning("skipped %s", error)
             report.errors.append(error)
             continue
-        if document.id in by_id:
-            raise DocumentError(
-                path, f"document id {document.id!r} is also {by_id[document.id].path}"
-            )
         by_id[document.id] = document
         report.documents.append(document)
     return report
