@@ -143,6 +143,18 @@ def test_a_statute_heading_wrapped_onto_two_lines_is_a_heading():
     assert not any(heading in p.text for p in by_id.values())  # not glued to the section before
 
 
+def test_a_statute_heading_ending_in_m_m_is_a_heading():
+    """ "Socialnämndens uppgiftsskyldighet m.m." ends with a full stop, yet heads 12 kap.
+    5–10 §§ socialtjänstlagen; read as text it was glued to the repealed 4 § before it and
+    the six sections stood under "Gallring"."""
+    statute = settings.ROOT / "corpus" / "sfs" / "sfs_2001-453_socialtjanstlag.txt"
+    by_id = {p.id: p for p in load_document(statute).passages}
+    heading = "Socialnämndens uppgiftsskyldighet m.m."
+    for number in range(5, 11):
+        assert by_id[f"SFS 2001:453 12 kap. {number} §"].section.endswith(heading)
+    assert by_id["SFS 2001:453 12 kap. 4 §"].text == "4 § Har upphävts genom lag (2003:135)."
+
+
 def test_a_word_document_or_pdf_without_an_sfst_header_is_prose(tmp_path):
     word = docx.Document()
     word.add_paragraph("SFS och socialtjänsten")

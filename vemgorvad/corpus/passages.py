@@ -27,6 +27,11 @@ MIN_PASSAGE_WORDS = 3
 MAX_HEADING_CHARS = 90
 MAX_HEADING_WORDS = 12
 
+CLOSING_ABBREVIATIONS = ("m.m.", "m.fl.", "o.d.", "e.d.", "o.s.v.", "osv.", "etc.")
+"""Abbreviations that close an enumeration: a heading may end with one and its full stop
+("Socialnämndens uppgiftsskyldighet m.m.", "Tillsyn m.m."), where any other full stop
+ends a sentence."""
+
 _MARKUP_BETWEEN_WORDS = re.compile(r"(?<=\w)\*\*(?=\w)")
 _MARKUP = re.compile(r"\*\*|__")
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
@@ -63,11 +68,14 @@ def looks_like_heading(block: str) -> bool:
     False
     >>> looks_like_heading("1. att uppdra till förvaltningen")
     False
+    >>> looks_like_heading("Socialnämndens uppgiftsskyldighet m.m.")
+    True
     """
     line = clean_inline(block)
     if "\n" in block.strip() or not line or len(line) > MAX_HEADING_CHARS:
         return False
-    if len(line.split()) > MAX_HEADING_WORDS or line[-1] in ".:;,!?)":
+    closed = line.endswith(CLOSING_ABBREVIATIONS)
+    if len(line.split()) > MAX_HEADING_WORDS or (line[-1] in ".:;,!?)" and not closed):
         return False
     return line[0].isalpha() and line[0].isupper() and not _LIST_ITEM.match(line)
 
