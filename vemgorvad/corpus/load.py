@@ -456,6 +456,10 @@ def load_corpus(
 ) -> LoadReport:
     """Load every document below ``root``.
 
+    A second file of a document already loaded (the same statute as text and as PDF, say:
+    the same id) is skipped like an unreadable one, its error naming the file that is used;
+    the first in path order is kept.
+
     Args:
         root: the corpus folder.
         strict: stop at the first unreadable document (raise) instead of skipping it.
@@ -463,10 +467,6 @@ def load_corpus(
 
     Returns:
         The loaded documents and the errors of the files that could not be read.
-
-    A second file of a document already loaded (the same statute as text and as PDF, say:
-    the same id) is skipped like an unreadable one, its error naming the file that is used;
-    the first in path order is kept.
 
     Raises:
         DocumentError: with ``strict``, the first unreadable document or second file of
