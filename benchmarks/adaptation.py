@@ -48,6 +48,7 @@ from vemgorvad.corpus.model import Document  # noqa: E402
 from vemgorvad.corpus.sentences import sentences  # noqa: E402
 from vemgorvad.index.context import passage_text  # noqa: E402
 from vemgorvad.index.embed import ensure_default_model  # noqa: E402
+from vemgorvad.pipeline import heading  # noqa: E402
 from vemgorvad.qa.evaluate import fold, read_questions  # noqa: E402
 
 SCALE = 50.0
@@ -58,10 +59,7 @@ MIN_SENTENCE = 30
 
 
 def context(document: Document, section: str | None) -> str:
-    head = [document.title]
-    if section and section != document.title:
-        head.append(section)
-    return ". ".join(head)
+    return ". ".join(heading(document, section))
 
 
 def pairs(documents: list[Document]) -> list[tuple[str, str]]:

@@ -252,6 +252,12 @@ def _build_into(
     return BuildResult(staging, True, 0.0, len(documents), len(passages), len(graph), errors)
 
 
+def heading(document: Document, section: str | None) -> list[str]:
+    """What stands above a passage: its document's title, and its section heading when that
+    is not the title itself (the index reads them before the text)."""
+    return [document.title] + ([section] if section and section != document.title else [])
+
+
 def passage_contexts(graph: Graph, documents: list[Document]) -> dict[str, Context]:
     """What the build knows of each passage besides its text, the same for every document.
 
@@ -279,9 +285,7 @@ def passage_contexts(graph: Graph, documents: list[Document]) -> dict[str, Conte
     out: dict[str, Context] = {}
     for document in documents:
         for passage in document.passages:
-            head = [document.title]
-            if passage.section and passage.section != document.title:
-                head.append(passage.section)
+            head = heading(document, passage.section)
             node = passage_iri(passage.id)
             names: list[str] = []
             for predicate in (VGV.cites, VGV.mentions):
