@@ -139,6 +139,27 @@ def test_a_named_documents_passages_are_scored_by_the_query_without_its_name(ind
     assert inside_best.dense != pytest.approx(whole[inside_best.passage_id].dense)
 
 
+def test_a_repealed_sections_notice_is_drawn_only_when_cited(embedder, tmp_path):
+    def section(number: str, text: str) -> Passage:
+        return Passage(f"SFS 2014:322 {number} §", "SFS 2014:322", "Brottsskadelag", text, len(sections))
+
+    sections: list[Passage] = []
+    sections.append(section("8", "8 § Brottsskadeersättning betalas för kränkning."))
+    sections.append(section("9", "9 § Har upphävts genom lag (2021:399)."))
+    sections.append(section("10", "10 § Brottsskadeersättning betalas till den del skadan inte täcks av annan ersättning."))
+    index = PassageIndex.build(sections, tmp_path / "index", embedder)
+    query = "Brottsskadelag"
+    vector = embedder.encode_queries([query])[0]
+    everything = index.candidates(query, vector, len(index), documents={"SFS 2014:322"})
+    assert [c.passage_id for c in everything] and "SFS 2014:322 9 §" not in {
+        c.passage_id for c in everything
+    }
+    cited = index.candidates(query, vector, len(index), include=["SFS 2014:322 9 §"])
+    assert "SFS 2014:322 9 §" in {c.passage_id for c in cited}
+    # plain search (``vemgorvad search``) still finds it
+    assert "SFS 2014:322 9 §" in {h.passage_id for h in index.search(query, k=3, mode="dense")}
+
+
 def test_odd_requests(index):
     assert index.search("   ", k=5) == []
     assert index.search("socialtjänst", k=0) == []

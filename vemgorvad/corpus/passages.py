@@ -167,6 +167,22 @@ _ARTICLE = re.compile(r"^Artikel\s+([0-9IVXL]+)$")
 _AMENDMENT = re.compile(r"^\d{4}:\d+$")
 _APPENDIX = re.compile(r"^Bilaga(?:\s+\d+)?$")
 TRANSITIONAL = "Övergångsbestämmelser"
+_REPEAL_NOTICE = re.compile(
+    r"^(?:\d+\s?[a-z]?\s+§\s*)?(?:har upphävts|upphävd|har upphört att gälla)"
+    r" genom (?:lag|förordning)\s*\(\d{4}:\d+\)\.?$",
+    re.IGNORECASE,
+)
+
+
+def repeal_notice(text: str) -> bool:
+    """Whether a passage says nothing but that its section was repealed: a consolidated
+    statute keeps the number ("9 § Har upphävts genom lag (2021:399)."), so it can be
+    cited, but it answers no question.
+
+    >>> repeal_notice("9 § Har upphävts genom lag (2021:399)."), repeal_notice("9 § Lagen gäller.")
+    (True, False)
+    """
+    return bool(_REPEAL_NOTICE.match(normalize_space(text)))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ import numpy as np
 
 from vemgorvad import settings
 from vemgorvad.corpus.model import Passage
+from vemgorvad.corpus.passages import repeal_notice
 from vemgorvad.index import storage
 from vemgorvad.index.context import Context, chunking, passage_text
 from vemgorvad.index.dense import DenseIndex, DenseKind
@@ -131,6 +132,8 @@ class PassageIndex:
         self._lexical = lexical
         self._by_id = {passage.id: passage for passage in passages}
         self._row = {passage.id: row for row, passage in enumerate(passages)}
+        # a repealed section's notice says nothing: its vectors are its document's title
+        self._says_nothing = np.asarray([repeal_notice(p.text) for p in passages], dtype=bool)
         self.windows = windows or SentenceWindows([], np.zeros((0, embedder.dimension)), [])
 
     # -- building and loading -------------------------------------------------------------
@@ -326,7 +329,9 @@ class PassageIndex:
         those documents their names tell no passage from another, so there every signal
         reads the query without them (``within``): a question about "LVM-vård" is no
         longer drawn to every section that says "LVM-hem". Elsewhere the name still counts
-        (a memo's paragraph about the law).
+        (a memo's paragraph about the law). A repealed section's notice ("9 § Har upphävts
+        genom lag (2021:399).") is drawn only when the query cites it: embedded with its
+        title and heading and nothing else, it stood close to any question about its law.
 
         Args:
             query: the query text, or a BM25 :class:`~vemgorvad.index.lexical.Query` with
@@ -354,9 +359,17 @@ class PassageIndex:
             dense[named] = self._vectors[named] @ vector
             window[named], which[named] = inner[named], inner_which[named]
             lexical[named] = self._lexical.scores(text)[named]
-        rankings = [best_rows(dense, depth), best_rows(window, depth)]
-        rankings.append(top_rows(lexical, depth))
+        silent = self._says_nothing
+        rankings = [
+            [row for row in rows if not silent[row]]
+            for rows in (
+                best_rows(np.where(silent, -np.inf, dense), depth),
+                best_rows(np.where(silent, -np.inf, window), depth),
+                top_rows(np.where(silent, 0.0, lexical), depth),
+            )
+        ]
         ranks = [{row: rank for rank, row in enumerate(rows, start=1)} for rows in rankings]
+        named = [row for row in named if not silent[row]]
         if named:
             best = np.maximum(dense, window)[named]
             rankings.append([named[i] for i in best_rows(best, depth)])
