@@ -132,7 +132,7 @@ class PassageIndex:
         self._lexical = lexical
         self._by_id = {passage.id: passage for passage in passages}
         self._row = {passage.id: row for row, passage in enumerate(passages)}
-        # a repealed section's notice says nothing: its vectors are its document's title
+        # a repealed section's notice says nothing: its vectors hold only its title and heading
         self._says_nothing = np.asarray([repeal_notice(p.text) for p in passages], dtype=bool)
         self.windows = windows or SentenceWindows([], np.zeros((0, embedder.dimension)), [])
 
