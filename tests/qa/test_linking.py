@@ -121,6 +121,33 @@ def test_the_graph_reads_its_entities_in_the_same_order_in_every_process(built):
     assert len(orders) == 1
 
 
+def test_the_graph_paths_do_not_change_with_the_hash_seed(built):
+    """Two facts may link one pair (a curated one and one the extractor found), and two
+    paths may be equally short: which one was shown came from the rdflib graph's hash
+    order, so it changed from process to process."""
+    program = (
+        "import sys, json; from pathlib import Path; "
+        "from vemgorvad.graph.model import KnowledgeGraph; "
+        "from vemgorvad.pipeline import load_graph; "
+        "kg = KnowledgeGraph(load_graph(Path(sys.argv[1]))); "
+        "nodes = sorted({str(n) for n in kg.network.nodes})[:40]; "
+        "print(json.dumps([kg.paths(a, b) for i, a in enumerate(nodes) for b in nodes[i + 1:]]))"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", program, str(built)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    assert sum(bool(paths) for paths in json.loads(outputs.pop())) > 10
+
+
 def test_an_english_question_has_a_lexical_side_in_the_facts_english_sentences(engine):
     ranking = engine._english_ranking("association grants")
     assert "föreningsbidrag" in engine.passages[ranking[0]].text

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 from rdflib.namespace import ORG, PROV, SKOS
 
 from vemgorvad.vocab import VGV
@@ -231,21 +230,25 @@ class KnowledgeGraph:
             cited.sort()
 
     def _network(self) -> nx.MultiDiGraph:
-        """The entity-to-entity relations as a networkx multigraph, edges keyed by fact."""
-        relations = Graph()
+        """The entity-to-entity relations as a networkx multigraph, edges keyed by fact.
+
+        Edges go in sorted order, so that paths of equal length, and the fact shown for a
+        pair two facts link, come out the same in every process (an rdflib graph is read
+        in its hash order, which changes with ``PYTHONHASHSEED``).
+        """
+        relations: set[tuple[str, str, str]] = set()
         for fact in self.facts.values():
             if fact.kind == "relationship":
-                for obj in fact.objects:
-                    relations.add((URIRef(fact.subject), URIRef(fact.iri), URIRef(obj)))
+                relations.update((fact.subject, fact.iri, obj) for obj in fact.objects)
             elif fact.kind == "duty":
-                for target in (*fact.laws, *fact.groups):
-                    relations.add((URIRef(fact.subject), URIRef(fact.iri), URIRef(target)))
+                relations.update((fact.subject, fact.iri, t) for t in (*fact.laws, *fact.groups))
         for child, parent in self.graph.subject_objects(SKOS.broader):
             if str(child) in self.entities and str(parent) in self.entities:
-                relations.add((child, SKOS.broader, parent))
-        return rdflib_to_networkx_multidigraph(
-            relations, edge_attrs=lambda s, p, o: {"fact": str(p)}
-        )
+                relations.add((str(child), str(SKOS.broader), str(parent)))
+        network = nx.MultiDiGraph()
+        for subject, predicate, obj in sorted(relations):
+            network.add_edge(URIRef(subject), URIRef(obj), key=URIRef(predicate), fact=predicate)
+        return network
 
     def _undirected_weighted(self) -> nx.Graph:
         """One undirected edge per linked pair, weighted by how direct the link is.
@@ -314,7 +317,11 @@ class KnowledgeGraph:
             data = self.network.get_edge_data(u, v)
             if not data:
                 continue
-            fact_iri = next(iter(data.values()))["fact"]
+            # of two facts linking the pair, a curated one is shown before an extracted one
+            fact_iri = min(
+                (d["fact"] for d in data.values()),
+                key=lambda iri: (getattr(self.facts.get(iri), "extracted", False), iri),
+            )
             fact = self.facts.get(fact_iri)
             if fact is None:
                 return {"relation": "broader" if forward else "narrower"}
