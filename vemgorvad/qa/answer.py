@@ -55,7 +55,6 @@ class Analysis:
     lang: str
     kind: str
     mentions: list[Mention]
-    similarity: dict[str, float]
     ranked: list[Scored]
     rows: np.ndarray
     signals: list[float]
@@ -183,10 +182,12 @@ class Engine:
                 if "#" in iri:
                     self._section_passages.setdefault(iri, []).append(passage.id)
         by_entity: dict[str, list[int]] = {}
+        self._facts_of_passage: dict[str, list[int]] = {}
         for row, fact in enumerate(self._facts):
             for iri in self._fact_entities[fact.iri]:
                 by_entity.setdefault(iri, []).append(row)
-        self._facts_of_entity = {iri: np.asarray(rows) for iri, rows in by_entity.items()}
+            self._facts_of_passage.setdefault(fact.passage_id or "", []).append(row)
+        self._facts_of_entity = {iri: set(rows) for iri, rows in by_entity.items()}
 
     def _read_laws_and_headings(self) -> None:
         """Per passage: the words of its title and heading, the laws it cites and the law
@@ -251,34 +252,33 @@ class Engine:
         weight = float(similarity[best] - settings.SEMANTIC_ENTITY_MIN) * settings.SEMANTIC_ENTITY_SLOPE
         return [Mention(entity, min(high, max(low, weight)), -1, -1, "semantic")]
 
-    def _fact_similarity(self, vector: np.ndarray) -> dict[str, float]:
-        """Every fact's cosine with the question: the best of its statements and quote."""
-        if not self._facts or self._fact_vectors is None:
-            return {}
-        similarity = (self._fact_vectors @ vector).max(axis=0)
-        return {f.iri: float(s) for f, s in zip(self._facts, similarity, strict=True)}
-
     def _score_facts(
-        self, similarity: dict[str, float], mentions: list[Mention]
+        self, vector: np.ndarray, mentions: list[Mention], passages: Sequence[str]
     ) -> dict[str, float]:
-        """Every fact's score: its similarity plus the weight of the named entities in it.
+        """The score of every fact stated in the given passages (only a fact of the first
+        passages is shown): its cosine with the question (the best of its statements and
+        quote) plus the weight of the named entities in it.
 
         A fact involves the entities it links and those its words name. A named entity
         weighs as well as it was matched, times how specific it is: naming a rare actor
         ("ideella organisationer") picks out its facts, naming "Sverige" hardly any.
         """
+        rows = [row for pid in dict.fromkeys(passages) for row in self._facts_of_passage.get(pid, ())]
+        if not rows or self._fact_vectors is None:
+            return {}
+        similarity = (self._fact_vectors[:, rows] @ vector).max(axis=0)
         weights = {
             m.entity.iri: m.weight * self._specificity.get(m.entity.iri, 1.0) for m in mentions
         }
-        named = np.zeros(len(self._facts))
+        named = np.zeros(len(rows))
         for iri, weight in weights.items():
-            rows = self._facts_of_entity.get(iri)
-            if rows is not None:
-                named[rows] += weight
+            involved = self._facts_of_entity.get(iri)
+            if involved:
+                named += [weight if row in involved else 0.0 for row in rows]
         bonus = settings.FACT_ENTITY_WEIGHT * np.minimum(named, settings.ENTITY_WEIGHT_CAP)
         return {
-            fact.iri: similarity[fact.iri] + float(extra)
-            for fact, extra in zip(self._facts, bonus, strict=True)
+            self._facts[row].iri: float(cosine + extra)
+            for row, cosine, extra in zip(rows, similarity, bonus, strict=True)
         }
 
     def candidate_features(
@@ -485,7 +485,6 @@ class Engine:
         lang = understand.language(text)
         mentions = self.matcher.find(text)
         mentions += self._semantic_mentions(vector, mentions)
-        similarity = self._fact_similarity(vector)
         cited = self.cited_passages(text)
         candidates, rows = self.candidate_features(
             text, vector, mentions, lang, rest_vector, cited
@@ -503,7 +502,7 @@ class Engine:
             self.matcher.unknown_name_words(text),
         )
         return Analysis(
-            lang, understand.kind(text), mentions, similarity, ranked, rows, signals, cited
+            lang, understand.kind(text), mentions, ranked, rows, signals, cited
         )
 
     def _answer_one(
@@ -521,7 +520,7 @@ class Engine:
         lang, kind, mentions, ranked = (
             analysis.lang, analysis.kind, analysis.mentions, analysis.ranked
         )
-        similarity, signals = analysis.similarity, analysis.signals
+        signals = analysis.signals
         words = TEXTS[lang]
         passages = [shape.passage(self.passages[s.passage_id], s.score, s.dense) for s in ranked[: settings.RETURNED_PASSAGES]]
         answerable, confidence = self._probabilities(signals)
@@ -537,8 +536,8 @@ class Engine:
                 question, False, summary, [], [], passages, lang, kind, 0.0, started, mentions,
                 reason=reason, answerable_probability=answerable,
             )
-        fact_scores = self._score_facts(similarity, mentions)
         order = [s.passage_id for s in ranked]
+        fact_scores = self._score_facts(vector, mentions, order[: settings.FACT_PASSAGES])
         cited = set(analysis.cited)  # a section looked up is quoted first
         if quoting:
             evidence = evidence_sentences.opening(
