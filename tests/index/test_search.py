@@ -229,6 +229,11 @@ def test_a_changed_document_re_embeds_alone(embedder, tmp_path, monkeypatch):
     query = "Vem utreder brott?"
     assert loaded.search(query, k=3) == rebuilt.search(query, k=3)
 
+    # BM25 with other parameters is another index: the stored one is not reused
+    monkeypatch.setattr(settings, "BM25_B", 0.5)
+    PassageIndex.build(second, directory, counting)
+    assert counting.embedded == 2 and lexical_builds == [5, 5, 5]
+
 
 @pytest.fixture
 def small_index_dir(embedder, tmp_path) -> Path:

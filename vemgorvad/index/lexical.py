@@ -34,6 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from vemgorvad import settings
+
 logger = logging.getLogger(__name__)
 
 LANGUAGE = "sv"
@@ -44,9 +46,6 @@ MIN_PART = 3
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
-BM25_K1 = 1.2
-BM25_B = 0.75
-BM25_METHOD = "lucene"
 
 
 @functools.cache
@@ -350,7 +349,7 @@ class LexicalIndex:
                 documents = lemmatised
         if not any(documents):  # bm25s cannot index a corpus without terms
             return cls(analyzer, None, len(texts))
-        retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B, method=BM25_METHOD)
+        retriever = bm25s.BM25(k1=settings.BM25_K1, b=settings.BM25_B, method=settings.BM25_METHOD)
         retriever.index(documents, show_progress=False)
         logger.debug("BM25 over %d texts, %d terms", len(texts), len(retriever.vocab_dict))
         return cls(analyzer, retriever, len(texts))

@@ -57,8 +57,8 @@ class Manifest:
         dense_kind: ``flat`` or ``hnsw``.
         passages: every passage in index order, with its content hash.
         documents: document id → hash of its passages' hashes, in order.
-        lexical_hash: hash of all texts given to BM25, in order (its index is reused
-            when this is unchanged).
+        lexical_hash: hash of BM25's parameters and of all texts given to it, in order
+            (its index is reused when this is unchanged).
     """
 
     format_version: int

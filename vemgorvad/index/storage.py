@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from vemgorvad import settings
 from vemgorvad.corpus.model import Passage
 from vemgorvad.index.context import chunking
 from vemgorvad.index.dense import DenseIndex, DenseKind
@@ -96,8 +97,10 @@ def lexical_index(
     directory: Path, previous: Manifest | None, texts: Sequence[str]
 ) -> tuple[LexicalIndex, str]:
     """The BM25 index of the texts: the one in ``directory`` when it indexed the same
-    texts, else a new one; with the hash of the texts (kept in the manifest)."""
-    text_hash = content_hash("\x1e".join(texts))
+    texts with the same BM25 parameters, else a new one; with the hash of both (kept in
+    the manifest)."""
+    parameters = f"{settings.BM25_K1} {settings.BM25_B} {settings.BM25_METHOD}"
+    text_hash = content_hash("\x1e".join([parameters, *texts]))
     if previous is not None and previous.lexical_hash == text_hash:
         stored = stored_lexical(directory)
         if stored is not None:
