@@ -226,6 +226,16 @@ BM25 0.593/0.815/0.696."""
 FUSION_DEPTH = 100
 """Candidates taken from each side before fusing."""
 
+MIN_COMPOUND = 7
+"""Shortest word BM25's analyser tries as a compound; shorter ones split into noise
+(``person`` → per|son)."""
+MIN_PART = 3
+"""Shortest part of a compound (``lag``, ``län``); one of the two parts must be longer.
+Both measured through the whole engine, cross-validated (all signals, C = 0.1, pooled
+hit@1 / hit@5 / MRR@10, fold seed 0, against .745/.922/.812 at 7 and 3): a compound from
+6 letters gives the same, from 8 .730/.908/.803; parts from 2 letters .738/.922/.809,
+from 4 .716/.915/.799."""
+
 BM25_K1 = 1.2
 BM25_B = 0.75
 BM25_METHOD = "lucene"

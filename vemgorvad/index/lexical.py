@@ -10,11 +10,11 @@ The analyser turns text into index terms in four steps:
 3. each word's lemma (simplemma, ``sv``, greedy for words outside its dictionary:
    ``människohandeln`` → ``människohandel``);
 4. compounds split where the lemmatiser leaves them whole: a word of at least
-   :data:`MIN_COMPOUND` letters that is a known word after a known word (allowing the
-   binding ``-s-`` and the ``-o-``/``-u-``/dropped-vowel forms of a first part) also
-   yields those two parts, so ``människohandelsbrott`` is indexed as itself and as
-   ``människohandel`` and ``brott``. Known means a base form in simplemma's Swedish
-   dictionary or among the corpus's own lemmas.
+   :data:`vemgorvad.settings.MIN_COMPOUND` letters that is a known word after a known
+   word (allowing the binding ``-s-`` and the ``-o-``/``-u-``/dropped-vowel forms of a
+   first part) also yields those two parts, so ``människohandelsbrott`` is indexed as
+   itself and as ``människohandel`` and ``brott``. Known means a base form in
+   simplemma's Swedish dictionary or among the corpus's own lemmas.
 
 The same analysis runs on queries and passages, so an inflected or compound form in
 either finds the other.
@@ -39,10 +39,6 @@ from vemgorvad import settings
 logger = logging.getLogger(__name__)
 
 LANGUAGE = "sv"
-MIN_COMPOUND = 7
-"""Shortest word tried as a compound; shorter ones split into noise (``person`` → per|son)."""
-MIN_PART = 3
-"""Shortest part of a compound (``lag``, ``län``); one of the two parts must be longer."""
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -205,9 +201,9 @@ class SwedishAnalyzer:
         if cached is not None:
             return cached
         found: tuple[str, ...] = ()
-        if len(word) >= MIN_COMPOUND and word.isalpha():
-            for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
-                if max(cut, len(word) - cut) < MIN_PART + 1:
+        if len(word) >= settings.MIN_COMPOUND and word.isalpha():
+            for cut in range(len(word) - settings.MIN_PART, settings.MIN_PART - 1, -1):
+                if max(cut, len(word) - cut) < settings.MIN_PART + 1:
                     continue
                 tail = word[cut:]
                 if tail in self.stopwords or not self.is_known(tail):
@@ -229,11 +225,11 @@ class SwedishAnalyzer:
         candidates.append(head)
         if head[-1] in "ou":
             candidates.append(head[:-1] + "a")  # kvinno- → kvinna, gatu- → gata
-        if len(head) > MIN_PART and not _is_word_form(head):
+        if len(head) > settings.MIN_PART and not _is_word_form(head):
             candidates += [head + "a", head + "e"]  # skol- → skola, pojk- → pojke
         for candidate in candidates:
             if (
-                len(candidate) >= MIN_PART
+                len(candidate) >= settings.MIN_PART
                 and candidate not in self.stopwords
                 and self.is_known(candidate)
             ):

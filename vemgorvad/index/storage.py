@@ -97,9 +97,11 @@ def lexical_index(
     directory: Path, previous: Manifest | None, texts: Sequence[str]
 ) -> tuple[LexicalIndex, str]:
     """The BM25 index of the texts: the one in ``directory`` when it indexed the same
-    texts with the same BM25 parameters, else a new one; with the hash of both (kept in
-    the manifest)."""
-    parameters = f"{settings.BM25_K1} {settings.BM25_B} {settings.BM25_METHOD}"
+    texts with the same BM25 parameters and compound splitting, else a new one; with the
+    hash of both (kept in the manifest)."""
+    analysis: tuple[object, ...] = (settings.BM25_K1, settings.BM25_B, settings.BM25_METHOD)
+    analysis += (settings.MIN_COMPOUND, settings.MIN_PART)
+    parameters = " ".join(str(value) for value in analysis)
     text_hash = content_hash("\x1e".join([parameters, *texts]))
     if previous is not None and previous.lexical_hash == text_hash:
         stored = stored_lexical(directory)
