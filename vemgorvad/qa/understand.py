@@ -21,6 +21,7 @@ from pathlib import Path
 import simplemma
 from rapidfuzz.distance import Levenshtein
 
+from vemgorvad import settings
 from vemgorvad.graph.model import Entity
 from vemgorvad.legal import parse as parse_citations
 
@@ -35,10 +36,6 @@ INFLECTIONS = (
 """Swedish inflectional endings that may stand between an alias and the word in a question."""
 
 LAW_NUMBER = re.compile(r"(\d{4}:\d+)")
-
-MIN_COMPOUND_HEAD = 7
-"""An alias at least this long may be the first part of a compound ("människohandelsbrott")."""
-
 
 def law_key(iri: str) -> str:
     """What a law IRI or a statute's document id is known by: its SFS number, else itself.
@@ -261,18 +258,23 @@ def token_match(query: str, alias: str) -> float:
     >>> token_match("barnen", "barnkonventionen")
     0.0
     """
+    shortest = settings.MATCH_MIN_CHARS
     if query == alias:
         return 1.0
-    if len(alias) >= 3 and query.startswith(alias) and query[len(alias) :] in INFLECTIONS:
-        return 0.95
-    if len(query) >= 3 and alias.startswith(query) and alias[len(query) :] in INFLECTIONS:
-        return 0.9
-    if len(alias) >= MIN_COMPOUND_HEAD and query.startswith(alias) and len(query) - len(alias) >= 3:
-        return 0.7
-    if min(len(query), len(alias)) >= 6 and Levenshtein.distance(query, alias) <= 1 + (
-        len(alias) >= 10
+    if len(alias) >= shortest and query.startswith(alias) and query[len(alias) :] in INFLECTIONS:
+        return settings.MATCH_INFLECTED
+    if len(query) >= shortest and alias.startswith(query) and alias[len(query) :] in INFLECTIONS:
+        return settings.MATCH_UNINFLECTED
+    if (
+        len(alias) >= settings.MIN_COMPOUND_HEAD
+        and query.startswith(alias)
+        and len(query) - len(alias) >= shortest
     ):
-        return 0.8
+        return settings.MATCH_COMPOUND_HEAD
+    if min(len(query), len(alias)) >= settings.TYPO_MIN_CHARS and Levenshtein.distance(
+        query, alias
+    ) <= 1 + (len(alias) >= settings.TYPO_TWO_EDITS_CHARS):
+        return settings.MATCH_TYPO
     return 0.0
 
 
@@ -409,7 +411,7 @@ class EntityMatcher:
                 continue  # no law word, or a generic one ("lagen", "lagar")
             if any(start <= found.start() < end for start, end in held):
                 continue
-            if any(token_match(folded, k) >= 0.9 for k in known):
+            if any(token_match(folded, k) >= settings.MATCH_UNINFLECTED for k in known):
                 continue
             stem = folded[: match.start()] + folded[match.start() : match.start() + 3]
             if any(k.startswith(stem) for k in known):
@@ -544,7 +546,10 @@ def _by_prefix(vocabulary: frozenset[str]) -> dict[str, list[str]]:
 
 
 def _stem_match(a: str, b: str) -> bool:
-    return token_match(a, b) >= 0.7 or token_match(b, a) >= 0.9
+    return (
+        token_match(a, b) >= settings.MATCH_COMPOUND_HEAD
+        or token_match(b, a) >= settings.MATCH_UNINFLECTED
+    )
 
 
 def _without_parenthesis(label: str) -> str:
