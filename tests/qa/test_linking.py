@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -98,6 +99,22 @@ def test_entity_matches_are_cached_beside_the_build(engine, built, tmp_path, mon
         answer.Engine(graph, engine.index, engine.embedder, cache=cache)
 
 
+def _printed_under_hash_seeds(program: str, seeds: Sequence[str], *args: str) -> set[str]:
+    """What a Python program prints, run once per ``PYTHONHASHSEED`` (each distinct output
+    once: one element when the hash seed changes nothing)."""
+    return {
+        subprocess.run(
+            [sys.executable, "-c", program, *args],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
+        ).stdout
+        for seed in seeds
+    }
+
+
 def test_the_graph_reads_its_entities_in_the_same_order_in_every_process(built):
     """The engine's cached vectors are keyed by its entities in order: an order that
     changed with Python's string hashing made every start embed them all again."""
@@ -106,19 +123,7 @@ def test_the_graph_reads_its_entities_in_the_same_order_in_every_process(built):
         "from vemgorvad.pipeline import load_graph; from pathlib import Path; "
         "print(list(KnowledgeGraph(load_graph(Path(sys.argv[1]))).entities)[:40])"
     )
-    orders = set()
-    for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run(
-            [sys.executable, "-c", program, str(built)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).resolve().parents[2],
-        )
-        orders.add(done.stdout)
-    assert len(orders) == 1
+    assert len(_printed_under_hash_seeds(program, ("1", "2"), str(built))) == 1
 
 
 def test_the_graph_paths_do_not_change_with_the_hash_seed(built):
@@ -133,17 +138,7 @@ def test_the_graph_paths_do_not_change_with_the_hash_seed(built):
         "nodes = sorted({str(n) for n in kg.network.nodes})[:40]; "
         "print(json.dumps([kg.paths(a, b) for i, a in enumerate(nodes) for b in nodes[i + 1:]]))"
     )
-    outputs = set()
-    for seed in ("1", "2", "3"):
-        done = subprocess.run(
-            [sys.executable, "-c", program, str(built)],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).resolve().parents[2],
-        )
-        outputs.add(done.stdout)
+    outputs = _printed_under_hash_seeds(program, ("1", "2", "3"), str(built))
     assert len(outputs) == 1
     assert sum(bool(paths) for paths in json.loads(outputs.pop())) > 10
 
@@ -248,14 +243,5 @@ def test_the_entities_a_text_names_do_not_change_with_the_hash_seed():
         " Entity('n', 'actor', 'Norden')], [])\n"
         "print(sorted((x.entity.iri, x.start, x.end) for x in m.find('Sverige och Norden samarbetar')))\n"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", script],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": str(seed)},
-        ).stdout
-        for seed in range(6)
-    }
+    outputs = _printed_under_hash_seeds(script, [str(seed) for seed in range(6)])
     assert len(outputs) == 1, outputs
