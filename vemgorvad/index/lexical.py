@@ -43,7 +43,6 @@ LANGUAGE = "sv"
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-
 @functools.cache
 def dictionary_lemmas() -> frozenset[str]:
     """The lemmas of simplemma's Swedish dictionary (≈129k; built once, ~1 s)."""

@@ -99,9 +99,9 @@ def lexical_index(
     """The BM25 index of the texts: the one in ``directory`` when it indexed the same
     texts with the same BM25 parameters and compound splitting, else a new one; with the
     hash of both (kept in the manifest)."""
-    analysis: tuple[object, ...] = (settings.BM25_K1, settings.BM25_B, settings.BM25_METHOD)
-    analysis += (settings.MIN_COMPOUND, settings.MIN_PART)
-    parameters = " ".join(str(value) for value in analysis)
+    bm25 = (settings.BM25_K1, settings.BM25_B, settings.BM25_METHOD)
+    splitting = (settings.MIN_COMPOUND, settings.MIN_PART)
+    parameters = " ".join(str(value) for value in (*bm25, *splitting))
     text_hash = content_hash("\x1e".join([parameters, *texts]))
     if previous is not None and previous.lexical_hash == text_hash:
         stored = stored_lexical(directory)

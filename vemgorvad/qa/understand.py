@@ -37,6 +37,7 @@ INFLECTIONS = (
 
 LAW_NUMBER = re.compile(r"(\d{4}:\d+)")
 
+
 def law_key(iri: str) -> str:
     """What a law IRI or a statute's document id is known by: its SFS number, else itself.
 
