@@ -260,7 +260,11 @@ class ActorMatcher:
     # -- finding --------------------------------------------------------------------------
 
     def find(
-        self, text: str, document: Node, subject: tuple[URIRef | NewActor, re.Pattern[str]] | None
+        self,
+        text: str,
+        document: Node,
+        subject: tuple[URIRef | NewActor, re.Pattern[str]] | None,
+        named: frozenset[Node] = frozenset(),
     ) -> list[_Found]:
         """The actor mentions of one passage, non-overlapping, longest first.
 
@@ -268,8 +272,11 @@ class ActorMatcher:
             text: the passage's text.
             document: the IRI of its document (for aliases used only there).
             subject: the actor the document is about and the words that mean it.
+            named: actors whose common-noun aliases mean them in this document too,
+                though no curated fact comes from it ("Ungdomsjouren" in a memo that
+                names Uppsala Ungdomsjour).
         """
-        found = self._labels(text, document) + self._patterns(text)
+        found = self._labels(text, document, named) + self._patterns(text)
         if subject is not None:
             actor, words = subject
             for match in words.finditer(text):
@@ -286,7 +293,9 @@ class ActorMatcher:
                 end = item.end
         return chosen
 
-    def _labels(self, text: str, document: Node) -> list[_Found]:
+    def _labels(
+        self, text: str, document: Node, named: frozenset[Node] = frozenset()
+    ) -> list[_Found]:
         tokens = _tokens(text)
         words = [token for _, _, token in tokens]
         folded = [word.casefold() for word in words]
@@ -312,7 +321,7 @@ class ActorMatcher:
                 longest += 1
             hit = None
             for length in range(longest, 0, -1):
-                hit = self._lookup(words[i : i + length], folded[i : i + length], document)
+                hit = self._lookup(words[i : i + length], folded[i : i + length], document, named)
                 if hit is None:
                     continue
                 entry, confidence = hit
@@ -331,7 +340,11 @@ class ActorMatcher:
         return found
 
     def _lookup(
-        self, words: Sequence[str], folded: Sequence[str], document: Node
+        self,
+        words: Sequence[str],
+        folded: Sequence[str],
+        document: Node,
+        named: frozenset[Node] = frozenset(),
     ) -> tuple[_Entry, float] | None:
         key = tuple(folded)
         candidates = [
@@ -347,7 +360,7 @@ class ActorMatcher:
             if entry is None:
                 continue
             if entry.local:
-                if document not in self.home.get(entry.entity, ()):
+                if document not in self.home.get(entry.entity, ()) and entry.entity not in named:
                     continue
                 confidence = CONFIDENCE["local"]
             return entry, confidence

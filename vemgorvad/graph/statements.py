@@ -15,7 +15,9 @@ every passage of every document and finds, sentence by sentence,
 The cue words, modalities, role words and relation cues are data
 (``graph/data/statement_patterns.json``). Actors are found by the graph's
 :class:`~vemgorvad.graph.actor_names.ActorMatcher`; in a statute, "nämnden", "myndigheten"
-and "rätten" are the actor of that kind the statute names most. A duty's legal basis is
+and "rätten" are the actor of that kind the statute names most nearby; in a memo,
+"nämnden", "förvaltningen" and "kommunen" are the one of that kind the memo names most, and
+a common-noun alias ("Ungdomsjouren") means the actor the memo names in full. A duty's legal basis is
 what the sentence cites, else the section (§) or statute its passage belongs to; its
 target groups are the SKOS concepts whose labels it names. Writing them to the graph is
 :mod:`vemgorvad.graph.statements_rdf`.
@@ -32,6 +34,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
@@ -98,20 +101,32 @@ class StatementExtractor:
         return None
 
     def mentions(self, document: Document) -> dict[str, list[Mention]]:
-        """The actor mentions of each passage of a document, anaphors resolved."""
+        """The actor mentions of each passage of a document, anaphors resolved.
+
+        A memo's common-noun aliases ("Ungdomsjouren", "uppsökaren") mean the actor it
+        names by a name of its own somewhere, as they do in the memo the curated facts come
+        from; a statute's role words are its anaphors (:meth:`_resolve_anaphors`).
+        """
         node = document_iri(document.id)
         subject = self._subject(document)
+        named: frozenset[Node] = frozenset()
+        if not document.sfs:
+            named = frozenset(
+                f.entity
+                for passage in document.passages
+                for f in self.actors.find(passage.text, node, subject)  # type: ignore[arg-type]
+                if f.entity is not None
+            )
         found: dict[str, list[Mention]] = {}
         for passage in document.passages:
             items = [
                 Mention(f.start, f.end, f.entity)
-                for f in self.actors.find(passage.text, node, subject)  # type: ignore[arg-type]
+                for f in self.actors.find(passage.text, node, subject, named)  # type: ignore[arg-type]
                 if f.entity is not None
             ]
             items += self._bearer_names(passage.text, items)
             found[passage.id] = sorted(items, key=lambda m: m.start)
-        if document.sfs:
-            self._resolve_anaphors(document, found)
+        self._resolve_anaphors(document, found)
         return found
 
     def _bearer_names(self, text: str, known: list[Mention]) -> list[Mention]:
@@ -132,13 +147,16 @@ class StatementExtractor:
     def _resolve_anaphors(self, document: Document, found: dict[str, list[Mention]]) -> None:
         counts = Counter(m.entity for items in found.values() for m in items)
         labels = {a: self._labels(a) for a in counts}
+        statute = bool(document.sfs)
         before: list[Mention] = []
         for passage in document.passages:
             items = found[passage.id]
             nearby = {m.entity for m in (*items, *before)}
             before = list(items)
             for word, rule in self.data["anaphors"].items():
-                actor = self._anaphor(rule, counts, labels, nearby)
+                if rule.get("statutes_only") and not statute:
+                    continue  # "rätten" in a memo is mostly a right ("rätten till stöd")
+                actor = self._anaphor(rule, counts, labels, nearby, statute)
                 if actor is None:
                     continue
                 for match in re.finditer(rf"\b{word}\b", passage.text, re.IGNORECASE):
@@ -148,16 +166,24 @@ class StatementExtractor:
             items.sort(key=lambda m: m.start)
 
     def _anaphor(
-        self, rule: dict[str, str], counts: Counter[URIRef], labels: dict[URIRef, list[str]], nearby: set[URIRef]
+        self,
+        rule: dict[str, Any],
+        counts: Counter[URIRef],
+        labels: dict[URIRef, list[str]],
+        nearby: set[URIRef],
+        statute: bool,
     ) -> URIRef | None:
-        """The actor a role word means here: the most named one of its kind nearby, or the
-        rule's fallback ("kommunen" in a statute is any municipality: Kommunerna)."""
-        if "fallback" in rule:
-            return self.actors.actor_for_name(rule["fallback"])
+        """The actor a role word means here: in a statute the most named one of its kind
+        nearby (a statute names several courts and committees) or the rule's fallback
+        ("kommunen" in a statute is any municipality: Kommunerna); in a memo, which speaks
+        for one administration to one committee, the one of its kind the document names
+        most ("förvaltningen": Socialförvaltningen, "kommunen": Uppsala kommun)."""
+        if statute and "statute_fallback" in rule:
+            return self.actors.actor_for_name(rule["statute_fallback"])
         suffix = rule["suffix"]
         here = [
             a for a in counts
-            if a in nearby and any(lb.endswith(suffix) and lb != suffix for lb in labels[a])
+            if (a in nearby or not statute) and any(lb.endswith(suffix) and lb != suffix for lb in labels[a])
         ]
         return max(here, key=lambda a: (counts[a], str(a))) if here else None
 
