@@ -177,7 +177,8 @@ class StatementExtractor:
         nearby (a statute names several courts and committees) or the rule's fallback
         ("kommunen" in a statute is any municipality: Kommunerna); in a memo, which speaks
         for one administration to one committee, the one of its kind the document names
-        most ("förvaltningen": Socialförvaltningen, "kommunen": Uppsala kommun)."""
+        most ("förvaltningen": Socialförvaltningen; "kommunen": Uppsala kommun, a municipality
+        by its name, its suffix " kommun", not a role such as Vistelsekommunen)."""
         if statute and "statute_fallback" in rule:
             return self.actors.actor_for_name(rule["statute_fallback"])
         suffix = rule["suffix"]
