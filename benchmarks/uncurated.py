@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from answers import baseline  # noqa: E402
+
 from vemgorvad import settings  # noqa: E402
 from vemgorvad.graph.model import KnowledgeGraph  # noqa: E402
 from vemgorvad.pipeline import build  # noqa: E402
