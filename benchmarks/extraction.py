@@ -1,9 +1,9 @@
-"""How well the rule-based statement extractor reads duties and relationships.
+"""How well the rule-based statement extractor reads duties, relationships and findings.
 
 Prints, for the memo and the statutes of ``corpus/`` (graph only, no model):
 
-* recall of the curated duties (same bearer, same source passage) and relationships
-  (same pair of actors, same passage);
+* recall of the curated duties (same bearer, same source passage), relationships
+  (same pair of actors, same passage) and assessments (same assessor, same passage);
 * precision on the hand-judged sample in ``benchmarks/data/extraction_judgements.jsonl``
   (each line a statement's key, ``correct``/``incorrect`` and why);
 * on the statutes, how many sentences that open with an actor followed by "ska", "skall",
@@ -74,13 +74,14 @@ def label(graph: Graph, node: str) -> str:
 
 
 def recall(graph: Graph, report: StatementReport) -> dict[str, dict[str, float]]:
-    """Curated duties and relationships found again (same actors, same passage)."""
+    """Curated duties, relationships and assessments found again (same actors, same passage)."""
     found = {(s.kind, frozenset({s.subject, s.object} - {""}), s.passage_id) for s in report.statements}
     ids = {str(p): str(i) for p, i in graph.subject_objects(VGV.passageId)}
     out: dict[str, dict[str, float]] = {}
     for kind, cls, fields in (
         ("duty", VGV.Duty, (VGV.bearer,)),
         ("relationship", VGV.Relationship, (VGV.subject, VGV.object)),
+        ("assessment", VGV.Assessment, (VGV.assessor,)),
     ):
         by_part: Counter[str] = Counter()
         hits: Counter[str] = Counter()
@@ -219,6 +220,7 @@ def main() -> None:
         "passages": report.passages,
         "duties": report.duties,
         "relationships": report.relationships,
+        "assessments": report.assessments,
         "restating": report.restating,
         "extractor_seconds": round(report.seconds, 2),
         "recall": recall(graph, report),
@@ -236,10 +238,12 @@ def main() -> None:
 def print_figures(figures: dict) -> None:
     """The figures as text."""
     print(f"memo + statutes: {figures['passages']} passages → {figures['duties']} duties, "
-          f"{figures['relationships']} relationships ({figures['restating']} links to curated "
+          f"{figures['relationships']} relationships, {figures['assessments']} assessments "
+          f"({figures['restating']} links to curated "
           f"facts) in {figures['extractor_seconds']} s")
     for kind, values in figures["recall"].items():
-        print(f"recall of curated {'duties' if kind == 'duty' else 'relationships'}: all {values['all']} (n={values['n_all']}), memo "
+        plural = {"duty": "duties"}.get(kind, f"{kind}s")
+        print(f"recall of curated {plural}: all {values['all']} (n={values['n_all']}), memo "
               f"{values.get('memo')} (n={values.get('n_memo')}), statutes {values.get('statutes')} "
               f"(n={values.get('n_statutes')})")
     p = figures["precision"]

@@ -181,9 +181,9 @@ def test_knowledge_graph_reads_extracted_facts(
     graph, _, report = corpus_run
     kg = KnowledgeGraph(graph)
     extracted = [f for f in kg.facts.values() if f.extracted]
-    assert len(extracted) == report.duties + report.relationships
+    assert len(extracted) == report.duties + report.relationships + report.assessments
     kinds = {f.kind for f in extracted}
-    assert kinds == {"duty", "relationship"}
+    assert kinds == {"duty", "relationship", "assessment"}
     duty = next(f for f in extracted if f.kind == "duty" and f.passage_id == "SFS 2001:453 11 kap. 1 §")
     assert duty.subject.endswith("/socialnamnden") and duty.statement.startswith("ska utan dröjsmål")
     assert duty.laws == ("https://lagen.nu/2001:453#K11P1",) and duty.statement_en is None

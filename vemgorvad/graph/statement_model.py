@@ -38,14 +38,15 @@ def compiled(pattern: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class Statement:
-    """One duty or relationship read from one sentence.
+    """One duty, relationship or assessment read from one sentence.
 
     Attributes:
-        kind: ``duty`` or ``relationship``.
-        subject: the bearer (duty) or the relationship's subject, an actor IRI.
-        predicate: the modality's local name (``Ska``, ``FarInte`` …) or the relation
-            property's IRI.
-        statement: the action phrase in Swedish ("ska verka för att …").
+        kind: ``duty``, ``relationship`` or ``assessment``.
+        subject: the bearer (duty), the relationship's subject or the assessor, an actor IRI.
+        predicate: the modality's local name (``Ska``, ``FarInte`` …), the relation
+            property's IRI, or ``vgv:assessor``'s.
+        statement: the action phrase in Swedish ("ska verka för att …"), or what an
+            assessment finds (what follows "bedömer att").
         quote: the sentence (or list item), verbatim from the passage.
         passage_id: the passage's stable id.
         document_id: its document's id.
@@ -88,6 +89,7 @@ class StatementReport:
         passages: passages read.
         duties: extracted duties.
         relationships: extracted relationships.
+        assessments: extracted findings ("Förvaltningen bedömer att …").
         restating: extracted statements linked to a curated one (``vgv:restates``).
         new_actors: organisations created as bearers ("Förvaltningsrätten").
         seconds: time taken.
@@ -97,6 +99,7 @@ class StatementReport:
     passages: int = 0
     duties: int = 0
     relationships: int = 0
+    assessments: int = 0
     restating: int = 0
     new_actors: int = 0
     seconds: float = 0.0
@@ -106,7 +109,8 @@ class StatementReport:
         """One line for a log."""
         return (
             f"{self.passages} passages: {self.duties} duties, {self.relationships} "
-            f"relationships, {self.restating} restating curated ones, {self.new_actors} new "
+            f"relationships, {self.assessments} assessments, {self.restating} restating "
+            f"curated ones, {self.new_actors} new "
             f"actors in {self.seconds:.2f} s"
         )
 

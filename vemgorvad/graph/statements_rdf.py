@@ -1,12 +1,13 @@
 """Writing extracted statements into the graph, beside the curated ones.
 
-Each :class:`~vemgorvad.graph.statements.Statement` becomes a ``vgv:Duty`` or
-``vgv:Relationship`` shaped like a curated fact (bearer or subject/relation/object,
+Each :class:`~vemgorvad.graph.statements.Statement` becomes a ``vgv:Duty``, a
+``vgv:Relationship`` or a ``vgv:Assessment`` shaped like a curated fact (bearer,
+subject/relation/object or assessor,
 modality, ``vgv:statement``@sv, ``vgv:quote``, ``vgv:inDocument``, legal basis, target
 groups, since) with ``prov:wasDerivedFrom`` its passage, ``prov:wasGeneratedBy
 vgv:extractor`` and a ``vgv:confidence``. A relationship also gets its direct triple.
 Curated facts are never changed: an extracted statement that says what a curated one
-says (same bearer, or same pair of actors, in the same passage) is linked to it with
+says (same bearer, pair of actors or assessor, in the same passage) is linked to it with
 ``vgv:restates``.
 """
 
@@ -36,20 +37,23 @@ def _decimal(value: float) -> Literal:
 
 
 def curated_index(graph: Graph) -> dict[tuple[str, frozenset[str], str], list[URIRef]]:
-    """Curated duties and relationships by (kind, actors, passage IRI).
+    """Curated duties, relationships and assessments by (kind, actors, passage IRI).
 
     Returns:
-        ``("duty", {bearer}, passage)`` and ``("relationship", {subject, object},
-        passage)`` → the curated facts with that key.
+        ``("duty", {bearer}, passage)``, ``("relationship", {subject, object}, passage)``
+        and ``("assessment", {assessor}, passage)`` → the curated facts with that key.
     """
     index: dict[tuple[str, frozenset[str], str], list[URIRef]] = defaultdict(list)
-    for kind, cls in (("duty", VGV.Duty), ("relationship", VGV.Relationship)):
+    kinds = (("duty", VGV.Duty), ("relationship", VGV.Relationship), ("assessment", VGV.Assessment))
+    for kind, cls in kinds:
         for fact in graph.subjects(RDF.type, cls):
             if not isinstance(fact, URIRef) or (fact, PROV.wasGeneratedBy, None) in graph:
                 continue
             passage = graph.value(fact, PROV.wasDerivedFrom)
             if kind == "duty":
                 actors = frozenset({str(graph.value(fact, VGV.bearer))})
+            elif kind == "assessment":
+                actors = frozenset({str(graph.value(fact, VGV.assessor))})
             else:
                 actors = frozenset({str(graph.value(fact, VGV.subject)), str(graph.value(fact, VGV.object))})
             index[(kind, actors, str(passage))].append(fact)
@@ -105,6 +109,8 @@ def write_statements(
             report.restating += 1
         if statement.kind == "duty":
             report.duties += 1
+        elif statement.kind == "assessment":
+            report.assessments += 1
         else:
             report.relationships += 1
     report.statements = tuple(written.values())
@@ -124,6 +130,9 @@ def _write(graph: Graph, node: URIRef, statement: Statement) -> None:
         graph.add((node, RDF.type, VGV.Duty))
         graph.add((node, VGV.bearer, URIRef(statement.subject)))
         graph.add((node, VGV.modality, VGV[statement.predicate]))
+    elif statement.kind == "assessment":
+        graph.add((node, RDF.type, VGV.Assessment))
+        graph.add((node, VGV.assessor, URIRef(statement.subject)))
     else:
         subject, relation, target = (URIRef(v) for v in (statement.subject, statement.predicate, statement.object))
         graph.add((node, RDF.type, VGV.Relationship))

@@ -76,6 +76,7 @@ class SentenceReader:
             self._duties(index, a, b, inside)
             self._passives(a, b, inside)
             self._relations(a, b, inside)
+            self._assessments(a, b, inside)
         return self.out
 
     def _plural(self, a: int, b: int, previous: list[Mention]) -> list[Mention]:
@@ -291,6 +292,42 @@ class SentenceReader:
                     break
                 if len(between) > 80:
                     break
+
+    # -- assessments -----------------------------------------------------------------
+
+    def _assessments(self, a: int, b: int, inside: list[Mention]) -> None:
+        """An actor's finding: "Förvaltningen bedömer att …", "Samtidigt uttalar regeringen
+        att …", "Förvaltningens bedömning är att …"; the statement is what follows "att"."""
+        rule = self.data["assessment"]
+        for mention in inside:
+            after = self.text[mention.end : b]
+            before = self.text[a : mention.start]
+            found = None
+            if self._at_clause_start(a, mention):
+                found = compiled(rule["after"]).match(after)
+                if found is None and self.text[mention.end - 1] == "s":
+                    found = compiled(rule["genitive"]).match(after)
+            front = compiled(rule["before"]).search(before)
+            if found is None and front is not None and before[: front.start()].strip():
+                found = compiled(rule["inverted_after"]).match(after)
+            if found is None:
+                continue
+            phrase = self._phrase(after[found.end() :])
+            quote = self._quote(a, b)
+            if len(phrase) < 10 or len(quote) < 10:
+                continue
+            self.out.append(
+                self._statement(
+                    kind="assessment",
+                    subject=str(mention.entity),
+                    predicate=str(VGV.assessor),
+                    statement=phrase,
+                    quote=quote,
+                    confidence=self._confidence("assessment", mention),
+                    rule="assessment",
+                )
+            )
+            return  # one finding a sentence: "X bedömer att Y anser att …" is X's
 
     # -- relationships ---------------------------------------------------------------
 
