@@ -6,7 +6,9 @@
   passes the SHACL shapes, the KnowledgeGraph reads them as extracted facts, and
   curated statements are untouched and linked with ``vgv:restates``;
 * a statute excerpt of our own (``data/sfs_1990-52_lvu_utdrag.txt``) added to a
-  temporary copy of the corpus yields duties in the responsibility matrix.
+  temporary copy of the corpus yields duties in the responsibility matrix;
+* the memo read as a document nobody curated, and a memo of our own from a municipality
+  the graph does not know (``data/pm_ekby_tjansteskrivelse.md``), yield their statements.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from vemgorvad.vocab import VGV, passage_iri
 HERE = Path(__file__).parent
 CASES = [json.loads(line) for line in (HERE / "extraction_cases.jsonl").read_text("utf-8").splitlines() if line.strip()]
 EXCERPT = HERE / "data" / "sfs_1990-52_lvu_utdrag.txt"
+MEMO_ELSEWHERE = HERE / "data" / "pm_ekby_tjansteskrivelse.md"
 
 DOCUMENTS = {
     "statute": ("SFS 2099:1", "Lag (2099:1) om prövning av extraktionen", "2099:1", "statute"),
@@ -245,3 +248,35 @@ def test_the_memo_read_as_a_document_nobody_curated(tmp_path: Path) -> None:
     assert len(agreed) / len(found) >= 0.9, sorted(found - wanted)
     assert len(agreed) / len(wanted) >= 0.55
     assert {"socialforvaltningen", "uppsala-ungdomsjour"} <= {_local(subject) for subject, _ in agreed}
+
+
+def test_a_memo_from_elsewhere_yields_statements_of_its_own_bodies(tmp_path: Path) -> None:
+    """A memo of a municipality the graph knows nothing of: its bodies, found by the shape
+    of their names ("Lindmottagningen", "Sociala resursnämnden"), bear its duties, and its
+    role words mean them, never Uppsala's bodies of the same common nouns."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(settings.corpus_dir(), corpus)
+    shutil.copy(MEMO_ELSEWHERE, corpus / MEMO_ELSEWHERE.name)
+    documents = load_corpus(corpus).documents
+    graph = build_graph(documents)
+    link_mentions(graph, documents)
+    report = extract_statements(graph, documents)
+    mine = [s for s in report.statements if s.document_id == MEMO_ELSEWHERE.stem]
+    found = {(s.kind, _label(graph, s.subject), _label(graph, s.object) if s.object else "") for s in mine}
+    assert {
+        ("duty", "Lindmottagningen", ""),
+        ("relationship", "Lindmottagningen", "Polismyndigheten"),
+        ("relationship", "Lindmottagningen", "Migrationsverket"),
+        ("duty", "Sociala resursnämnden", ""),
+        ("duty", "Sociala resursförvaltningen", ""),
+        ("assessment", "Sociala resursförvaltningen", ""),
+    } <= found
+    tasked = [s for s in mine if s.statement.startswith("har i uppdrag att redovisa")]
+    assert [_label(graph, s.subject) for s in tasked] == ["Sociala resursförvaltningen"]  # the issuer
+    offered = [s for s in mine if s.statement.startswith("erbjuder stödsamtal")]
+    assert [_label(graph, s.subject) for s in offered] == ["Lindmottagningen"]  # "Mottagningen erbjuder …"
+    uppsala = {"Mottagningsenheten", "Socialförvaltningen", "Socialnämnden", "Uppsala Ungdomsjour"}
+    assert not {_label(graph, s.subject) for s in mine} & uppsala
+    for name in ("Lindmottagningen", "Sociala resursnämnden"):
+        actor = next(a for a in graph.subjects(SKOS.prefLabel, None) if _label(graph, str(a)) == name)
+        assert (actor, PROV.wasGeneratedBy, VGV.extractor) in graph

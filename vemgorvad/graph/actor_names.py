@@ -95,6 +95,13 @@ ORGANISATION_PATTERNS: tuple[tuple[str, re.Pattern[str], URIRef | None], ...] = 
         VGV.StateActor,
     ),
     (
+        "municipal",
+        re.compile(
+            r"\b(?P<name>[A-ZÅÄÖ][a-zåäö]+a\s+[a-zåäö]{3,}(?:nämnden|förvaltningen))(?P<genitive>s)?\b"
+        ),
+        VGV.MunicipalActor,
+    ),
+    (
         "county",
         re.compile(
             r"\b(?P<name>[Ll]änsstyrelsen\s+i\s+[A-ZÅÄÖ][a-zåäö]+(?:\s+län)?)(?P<genitive>s)?\b"
@@ -252,6 +259,12 @@ class ActorMatcher:
                 logger.debug("extract: %r names several actors; left unlinked", " ".join(key))
         return out
 
+    def _local(self, label: str) -> bool:
+        """Whether a name is one of an actor's common-noun aliases (linked only at home)."""
+        words = tuple(token.casefold() for _, _, token in _tokens(label))
+        entry = self.folded.get(words) or self.folded.get((*words[:-1], strip_genitive(words[-1])))
+        return entry is not None and entry.local
+
     def actor_for_name(self, name: str) -> URIRef | None:
         """The actor a name (or its genitive) is a label of, or None."""
         key = fold_label(name)
@@ -394,6 +407,8 @@ class ActorMatcher:
             kind = ORGANISATION_SUFFIXES[suffix][1]
         known = self.actor_for_name(label)
         if known is not None:
+            if self._local(label):
+                return None  # "Ungdomsjouren" outside its home: some municipality's, not ours
             return known, None, CONFIDENCE["inflected"]
         if pattern == "county":
             label = label[0].upper() + label[1:]

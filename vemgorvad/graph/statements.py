@@ -157,6 +157,8 @@ class StatementExtractor:
                 if rule.get("statutes_only") and not statute:
                     continue  # "rätten" in a memo is mostly a right ("rätten till stöd")
                 actor = self._anaphor(rule, counts, labels, nearby, statute)
+                if actor is None and not statute:
+                    actor = self._issuing_body(document, rule["suffix"])
                 if actor is None:
                     continue
                 for match in re.finditer(rf"\b{word}\b", passage.text, re.IGNORECASE):
@@ -187,6 +189,23 @@ class StatementExtractor:
             if (a in nearby or not statute) and any(lb.endswith(suffix) and lb != suffix for lb in labels[a])
         ]
         return max(here, key=lambda a: (counts[a], str(a))) if here else None
+
+    def _issuing_body(self, document: Document, suffix: str) -> URIRef | None:
+        """The body of the memo's issuer that a role word means when the text never names
+        one of its kind: "förvaltningen" in a memo issued by "Ekby kommun, Sociala
+        resursförvaltningen". A body the graph does not know becomes a new actor."""
+        for part in (document.issuer or "").split(","):
+            name = part.strip()
+            key = strip_genitive(fold_label(name))
+            if not key.endswith(suffix) or key == suffix.strip():
+                continue
+            actor = self.actors.actor_for_name(name)
+            if actor is None:
+                self.new_actors.setdefault(key, name)
+                actor = new_actor_iri(key)
+                self.new_iris[actor] = key
+            return actor
+        return None
 
     def _labels(self, actor: URIRef) -> list[str]:
         if isinstance(actor, URIRef) and actor in self.graph.subjects(RDF.type, VGV.Actor):
