@@ -4,7 +4,10 @@ A temporary corpus holds the curated memo and a committed excerpt of brottsskade
 (no curated fact names it), as its text file or printed to a PDF: a statute is no less
 one for the format it comes in. Questions about the excerpt, written for this test, must find
 its sections in the first five passages, and the engine must rank them no worse than
-plain dense retrieval over the same index: the curated memo may not push them down.
+plain dense retrieval over the same index: the curated memo may not push them down. The
+corpus also holds a memo of our own from a municipality the graph does not know
+(``tests/graph/data/pm_ekby_tjansteskrivelse.md``): a question about one of its bodies is
+answered from it, with that body's facts.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from vemgorvad import settings
 from vemgorvad.qa.evaluate import first_gold_rank
 
 EXCERPT = Path(__file__).parent / "data" / "sfs_excerpt_brottsskadelag.txt"
+MEMO_ELSEWHERE = Path(__file__).parents[1] / "graph" / "data" / "pm_ekby_tjansteskrivelse.md"
 QUESTIONS = [
     ("Vem betalar ut ersättning till den som skadats av ett brott?", "betalas ersättning av staten"),
     ("Gäller brottsskadeersättning om brottet begicks utomlands?", "begåtts utomlands"),
@@ -38,6 +42,7 @@ def extended(request, tmp_path_factory):
         as_pdf(EXCERPT.read_text(encoding="utf-8"), corpus / EXCERPT.with_suffix(".pdf").name)
     else:
         shutil.copy(EXCERPT, corpus / EXCERPT.name)
+    shutil.copy(MEMO_ELSEWHERE, corpus / MEMO_ELSEWHERE.name)
     result = build(corpus, tmp_path_factory.mktemp("build"))
     return Engine.load(result.path)
 
@@ -78,3 +83,12 @@ def test_a_statute_the_corpus_holds_is_never_called_unknown_by_its_name(extended
     assert answer["abstain_reason"] not in ("unknown_law", "unknown_source"), answer["summary"]
     assert answer["answerable"], answer["summary"]
     assert answer["passages"][0]["document"].startswith("SFS 2014:322")
+
+
+@pytest.mark.parametrize("question", ["Vad gör Lindmottagningen?", "Who does Lindmottagningen work with?"])
+def test_a_body_of_a_memo_from_elsewhere_is_answered_with_its_facts(extended, question):
+    answer = extended.ask(question)
+    assert answer["answerable"], answer["summary"]
+    assert answer["passages"][0]["document"] == MEMO_ELSEWHERE.stem
+    actors = {(fact.get("actor") or {}).get("label") for fact in answer["facts"]}
+    assert "Lindmottagningen" in actors, actors
