@@ -277,6 +277,7 @@ def test_a_memo_from_elsewhere_yields_statements_of_its_own_bodies(tmp_path: Pat
     assert [_label(graph, s.subject) for s in offered] == ["Lindmottagningen"]  # "Mottagningen erbjuder …"
     uppsala = {"Mottagningsenheten", "Socialförvaltningen", "Socialnämnden", "Uppsala Ungdomsjour"}
     assert not {_label(graph, s.subject) for s in mine} & uppsala
-    for name in ("Lindmottagningen", "Sociala resursnämnden"):
+    for name in ("Lindmottagningen", "Sociala resursnämnden", "Sociala resursförvaltningen"):
         actor = next(a for a in graph.subjects(SKOS.prefLabel, None) if _label(graph, str(a)) == name)
         assert (actor, PROV.wasGeneratedBy, VGV.extractor) in graph
+        assert (actor, VGV.actorKind, VGV.MunicipalActor) in graph, name

@@ -39,6 +39,7 @@ __all__ = [
     "NewActor",
     "add_extracted_actor",
     "english_name",
+    "kind_of_name",
 ]
 
 WORDS = json.loads(
@@ -438,6 +439,23 @@ def english_name(label: str) -> str | None:
     ('Swedish Prison and Probation Service', None)
     """
     return _english_names().get(fold_label(label))
+
+
+def kind_of_name(label: str) -> URIRef:
+    """The kind of actor a new organisation most likely is, by its name: that of its
+    organisation ending (:data:`ORGANISATION_SUFFIXES`), a municipality's for "… kommun"
+    or "… stad", else a state body's.
+
+    >>> [kind_of_name(n).rsplit("#", 1)[-1] for n in ("Ekby kommun", "Sociala resursförvaltningen", "Kriminalvården")]
+    ['MunicipalActor', 'MunicipalActor', 'StateActor']
+    """
+    key = strip_genitive(fold_label(label))
+    if key.endswith((" kommun", " stad")):
+        return VGV.MunicipalActor
+    for suffix, (_, kind) in ORGANISATION_SUFFIXES.items():
+        if key.endswith(suffix):
+            return kind
+    return VGV.StateActor
 
 
 def add_extracted_actor(

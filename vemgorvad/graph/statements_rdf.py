@@ -22,7 +22,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from vemgorvad.corpus.model import Document
-from vemgorvad.graph.actor_names import add_extracted_actor
+from vemgorvad.graph.actor_names import add_extracted_actor, kind_of_name
 from vemgorvad.graph.statement_model import Statement, StatementReport, new_actor_iri
 from vemgorvad.vocab import FACT, VGV, document_iri, passage_iri
 
@@ -94,7 +94,7 @@ def write_statements(
             f"Organisation som nämns som ansvarsbärare i «{where}»; funnen av den automatiska "
             "extraktionen och inte granskad."
         )
-        add_extracted_actor(graph, iri, label, VGV.StateActor, definition)
+        add_extracted_actor(graph, iri, label, kind_of_name(label), definition)
         graph.add((iri, VGV.confidence, _decimal(NEW_ACTOR_CONFIDENCE)))
         report.new_actors += 1
     curated = curated_index(graph)
