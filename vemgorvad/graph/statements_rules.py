@@ -74,6 +74,7 @@ class SentenceReader:
             if not inside:
                 continue
             self._duties(index, a, b, inside)
+            self._responsibility_falls(a, b, inside)
             self._passives(a, b, inside)
             self._relations(a, b, inside)
             self._assessments(a, b, inside)
@@ -259,6 +260,17 @@ class SentenceReader:
                 rule=rule,
             )
         )
+
+    def _responsibility_falls(self, a: int, b: int, inside: list[Mention]) -> None:
+        """The responsibility named before its bearer: "… faller ansvaret för mera
+        långsiktigt stöd på ursprungslandet", "ligger huvudansvaret för X hos kommunen"."""
+        pattern = compiled(self.data["responsibility_falls"])
+        for mention in inside:
+            found = pattern.search(self.text[a : mention.start])
+            if found is None:
+                continue
+            say = "har huvudansvaret för" if found["which"].lower() == "huvudansvaret" else "ansvarar för"
+            self._duty(mention, "AnsvararFor", f"{say} {self._phrase(found['what'])}", a, b, "inverted")
 
     # -- passives --------------------------------------------------------------------
 
