@@ -406,6 +406,8 @@ class ActorMatcher:
             if initial and (key in self.lowercase_words or indefinite in self.lowercase_words):
                 return None  # "Tillsynsmyndigheten ska …": a common noun starting a sentence
             kind = ORGANISATION_SUFFIXES[suffix][1]
+        if pattern == "municipal" and english_name(label):
+            kind = VGV.StateActor  # "Centrala studiestödsnämnden": a state body by the shape of a municipal one
         known = self.actor_for_name(label)
         if known is not None:
             if self._local(label):
@@ -442,14 +444,18 @@ def english_name(label: str) -> str | None:
 
 
 def kind_of_name(label: str) -> URIRef:
-    """The kind of actor a new organisation most likely is, by its name: that of its
+    """The kind of actor a new organisation most likely is, by its name: a state body's if
+    it is one of the public bodies of ``data/agency_names_en.tsv``, else that of its
     organisation ending (:data:`ORGANISATION_SUFFIXES`), a municipality's for "… kommun"
     or "… stad", else a state body's.
 
-    >>> [kind_of_name(n).rsplit("#", 1)[-1] for n in ("Ekby kommun", "Sociala resursförvaltningen", "Kriminalvården")]
-    ['MunicipalActor', 'MunicipalActor', 'StateActor']
+    >>> names = ("Ekby kommun", "Sociala resursförvaltningen", "Kriminalvården", "Centrala studiestödsnämnden")
+    >>> [kind_of_name(n).rsplit("#", 1)[-1] for n in names]
+    ['MunicipalActor', 'MunicipalActor', 'StateActor', 'StateActor']
     """
     key = strip_genitive(fold_label(label))
+    if english_name(label):
+        return VGV.StateActor  # a public body with an English name of its own is a state one
     if key.endswith((" kommun", " stad")):
         return VGV.MunicipalActor
     for suffix, (_, kind) in ORGANISATION_SUFFIXES.items():
