@@ -100,7 +100,7 @@ ORGANISATION_PATTERNS: tuple[tuple[str, re.Pattern[str], URIRef | None], ...] = 
         re.compile(
             r"\b(?P<name>[A-ZÅÄÖ][a-zåäö]+a\s+[a-zåäö]{3,}(?:nämnden|förvaltningen))(?P<genitive>s)?\b"
         ),
-        VGV.MunicipalActor,
+        None,
     ),
     (
         "county",
@@ -118,7 +118,8 @@ ORGANISATION_PATTERNS: tuple[tuple[str, re.Pattern[str], URIRef | None], ...] = 
         VGV.StateActor,
     ),
 )
-"""The shapes of organisation names the graph does not know yet."""
+"""The shapes of organisation names the graph does not know yet, with the kind a new one
+gets (None: by its name, :func:`kind_of_name`)."""
 
 DOCUMENT_SUBJECTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (
@@ -405,9 +406,8 @@ class ActorMatcher:
             indefinite = key[: -len(suffix)] + ORGANISATION_SUFFIXES[suffix][0]
             if initial and (key in self.lowercase_words or indefinite in self.lowercase_words):
                 return None  # "Tillsynsmyndigheten ska …": a common noun starting a sentence
-            kind = ORGANISATION_SUFFIXES[suffix][1]
-        if pattern == "municipal" and english_name(label):
-            kind = VGV.StateActor  # "Centrala studiestödsnämnden": a state body by the shape of a municipal one
+        if pattern in ("compound", "municipal"):
+            kind = kind_of_name(label)  # "Centrala studiestödsnämnden" is a state body
         known = self.actor_for_name(label)
         if known is not None:
             if self._local(label):
