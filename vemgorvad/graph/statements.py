@@ -113,12 +113,11 @@ class StatementExtractor:
         node = document_iri(document.id)
         subject = self._subject(document)
         named: frozenset[Node] = frozenset()
-        if not document.sfs:
+        if not document.sfs:  # what the mention linker found in it, by name
             named = frozenset(
-                f.entity
+                entity
                 for passage in document.passages
-                for f in self.actors.find(passage.text, node, subject)  # type: ignore[arg-type]
-                if f.entity is not None
+                for entity in self.graph.objects(passage_iri(passage.id), VGV.mentions)
             )
         found: dict[str, list[Mention]] = {}
         for passage in document.passages:
