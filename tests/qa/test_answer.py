@@ -261,6 +261,7 @@ def test_the_facts_an_answering_sentence_states_come_first(answers):
         ("Vad står i 14 kap. 1 § första stycket socialtjänstlagen?", "SFS 2001:453 14 kap. 1 §"),
         ("What does 5 kap. 11 § SoL say about victims of crime?", "SFS 2001:453 5 kap. 11 §"),
         ("Vad säger 4 kap. 1 a § BrB?", "SFS 1962:700 4 kap. 1 a §"),
+        ("BrB 4 kap 1a §", "SFS 1962:700 4 kap. 1 a §"),  # its letter without the space, as typed
     ],
 )
 def test_a_section_cited_by_number_is_looked_up_and_quoted(engine, question, section):
