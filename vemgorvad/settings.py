@@ -111,13 +111,18 @@ ABSTAIN_RULES = (
     "share",
     "unknown_section",
     "unknown_subject",
+    "unknown_words",
 )
 """The rules of what is asked that may make the engine abstain (``qa/abstain.py``,
 ``abstain_reason``), each kept because the cross-validated figures are better with it
 than without (README, Answers) — except ``unknown_section`` (a section cited by number
-that no passage is or cites) and ``unknown_subject`` (a question about nothing but a name
-no document holds: "Vad är Mikamottagningen?"): no pooled question is of either kind, so
-neither can move the figures; each is kept for what it says, and tested."""
+that no passage is or cites), ``unknown_subject`` (a question about nothing but a name
+no document holds: "Vad är Mikamottagningen?") and ``unknown_words`` (no word of it is one
+the documents or the graph use, and it names nothing they hold: "Hej", "test", "asdf";
+the answerability model, fitted on questions, put "Hej" at .89 and answered it with a
+section on grants to associations): no pooled question is of any of these kinds (the
+least covered holds a known word in five), so none can move the figures; each is kept
+for what it says, and tested."""
 
 ANSWER_RATE_FLOOR = 0.99
 """The answering threshold is the highest probability (of the fitted answerability model)

@@ -43,6 +43,10 @@ NEGATIVES = [
     ("Hur många sexköpare döms varje år?", "sv", "no_number"),  # counts buyers, not "döms"
     ("Vad säger 3 kap. 1 § brottsbalken?", "sv", "unknown_section"),
     ("What does 3 kap. 1 § BrB say about murder?", "en", "unknown_section"),
+    # nothing of it is a word the documents use: no question, or about nothing they hold
+    ("Hej", "sv", "unknown_words"),
+    ("asdf qwerty", "sv", "unknown_words"),
+    ("What about arson?", "en", "unknown_words"),
 ]
 
 

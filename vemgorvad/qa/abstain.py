@@ -368,6 +368,8 @@ class Reasons:
         names = matcher.unknown_names(text, lang)
         if "unknown_subject" in rules and names and not asks_beyond(text, lang, names):
             return "unknown_name", {"names": ", ".join(names)}
+        if "unknown_words" in rules and not mentions and not matcher.coverage(text, lang):
+            return "unknown_words", {}
         if unlikely:
             if names:
                 return "unknown_name", {"names": ", ".join(names)}
