@@ -162,3 +162,28 @@ def test_a_quoted_sentence_brings_what_it_needs_to_make_sense_alone(best, quoted
         lambda pid: text, evidence.Weights(spread=0.0),
     )
     assert chosen == [{"passage_id": "p", "text": quoted}]
+
+
+class _Windowed(_OnePassage):
+    """An index of one passage cut into its real sentence windows."""
+
+    def __init__(self, text: str, best: int) -> None:
+        spans = [Window(0, a, b) for a, b in windows(text, 40)]
+        vectors = np.array([[1.0, 0.0] if i == best else [0.0, 1.0] for i in range(len(spans))])
+        self.windows = SentenceWindows(spans, vectors.astype(np.float32), ["a"])
+
+
+def test_a_quote_stops_before_the_next_items_numeral():
+    # transitional provisions numbered one by one, each item opening with a capital: the
+    # sentence window of the first holds the second's "2.", which a reader would see dangle
+    text = (
+        "1. Denna lag träder i kraft den 1 januari 2002 då socialtjänstlagen (1980:620) "
+        "upphör att gälla.\n2. Ett tillstånd enligt den gamla lagen skall anses som ett "
+        "tillstånd enligt denna lag."
+    )
+    assert text[slice(*windows(text, 40)[0])].endswith("gälla.\n2.")
+    chosen = evidence.select(
+        np.array([1.0, 0.0], dtype=np.float32), frozenset(), [("p", 0.9)], _Windowed(text, 0),
+        lambda pid: text, evidence.Weights(spread=0.0),
+    )
+    assert chosen == [{"passage_id": "p", "text": text[: text.index("\n2.")]}]

@@ -32,6 +32,7 @@ from vemgorvad.qa import understand
 _ANAPHORA = Path(__file__).parent / "data" / "anaphora.json"
 _LIST_ITEM = re.compile(r"\s*(?:\d+\.|[a-zåäö]\)|[-–•])\s")
 _ENDED = re.compile(r"[.!?…][\s\"'”’)\]]*$")
+_NEXT_NUMERAL = re.compile(r"\s*\n\s*(?:\d{1,3}|[a-zåäö])[.)]$")
 
 
 @cache
@@ -219,4 +220,9 @@ def _whole(sentence: Sentence, index: Any, text_of: Callable[[str], str]) -> tup
         first -= 1
     while last + 1 < len(spans) and not _ENDED.search(part(last)):
         last += 1
-    return spans[first][0], spans[last][1]
+    start, end = spans[first][0], spans[last][1]
+    # a sentence window holds the next item's numeral when the item opens with a capital
+    # ("… upphör att gälla.\n2."): the quote stops before it
+    if numeral := _NEXT_NUMERAL.search(text, start, end):
+        end = numeral.start()
+    return start, end
