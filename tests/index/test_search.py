@@ -297,6 +297,21 @@ def test_vectors_made_by_other_embedding_code_are_not_reused(small_index_dir, em
     assert rebuilt.manifest.chunking == chunking()
 
 
+def test_the_encoder_stamp_covers_the_cutting_of_sentences(monkeypatch):
+    # a sentence window's vector depends on where sentences end: a change to the splitter
+    # or to its abbreviations must make a rebuild embed the windows again
+    from vemgorvad.index import context
+
+    assert {"corpus/sentences.py", "corpus/data/abbreviations.txt"} <= set(context.ENCODER_SOURCES)
+    package = Path(context.__file__).parent.parent
+    assert all((package / name).is_file() for name in context.ENCODER_SOURCES)
+    stamp = context.encoder_stamp()
+    context.encoder_stamp.cache_clear()
+    monkeypatch.setattr(context, "ENCODER_SOURCES", context.ENCODER_SOURCES[:-1])
+    assert context.encoder_stamp() != stamp
+    context.encoder_stamp.cache_clear()
+
+
 def test_a_folder_with_other_files_is_not_replaced(embedder, tmp_path):
     (tmp_path / "keep.txt").write_text("not an index")
     with pytest.raises(ValueError, match="refusing"):

