@@ -141,7 +141,12 @@ class SentenceReader:
         if self.text[mention.start : mention.end].casefold() in self.data["not_bearers"]:
             return None
         subject_first = self._at_clause_start(a, mention)
-        gap = rf"^\s+(?:\([^)]{{1,30}}\)\s+)?(?:(?:{self.data['adverbs']})\s+)*"
+        # the last of joined subjects, after an insertion: "Polismyndigheten och
+        # Åklagarmyndigheten, och i förekommande fall Säkerhetspolisen, ska …"
+        joined = not subject_first and self._joined_to_clause_start(a, mention, inside)
+        subject_first = subject_first or joined
+        comma = ",?" if joined else ""
+        gap = rf"^{comma}\s+(?:\([^)]{{1,30}}\)\s+)?(?:(?:{self.data['adverbs']})\s+)*"
         for cue in self.data["duty_cues"]:
             if subject_first and "after" in cue:
                 found = compiled(gap + cue["after"]).match(after)
@@ -173,6 +178,20 @@ class SentenceReader:
             return Cue(mention, a + front.start(), start, cue["modality"], say, rule,
                         cue.get("negated"))
         return None
+
+    def _joined_to_clause_start(self, a: int, mention: Mention, inside: list[Mention]) -> bool:
+        """Whether the mention ends a chain of subjects joined by "och", "eller" or a comma
+        whose first opens the clause (its cue is then its own; :meth:`_coordinated` gives
+        the others theirs)."""
+        joined = compiled(self.data["coordination"])
+        current = mention
+        for m in reversed([m for m in inside if m.end <= mention.start]):
+            if not joined.fullmatch(self.text[m.end : current.start]):
+                return False
+            if self._at_clause_start(a, m):
+                return True
+            current = m
+        return False
 
     def _coordinated(self, a: int, cues: list[Cue], inside: list[Mention]) -> list[Cue]:
         """Cues for subjects joined to a found one: "Polismyndigheten eller, om …, Kriminalvården
