@@ -140,6 +140,15 @@ def test_a_question_about_nothing_but_an_unknown_name_is_refused_whatever_the_mo
     assert engine.ask("Hur samverkar Zorblaxmottagningen med Nexus?")["answerable"] is True
 
 
+def test_an_english_question_is_read_through_the_glossary_before_it_is_called_unread(engine):
+    # no word of it is in the graph's English, but the glossary puts most into Swedish
+    # (ansökan, brottslig, skada, ersättning): it is the answerability model's to judge
+    question = "What happens if I lie in my application for criminal injuries compensation?"
+    assert engine.matcher.coverage(question, "en") == 0.0
+    assert engine.glossary.translate(question).share > 0.5
+    assert engine.ask(question)["abstain_reason"] != "unknown_words"
+
+
 def test_answerable_questions_of_each_language_are_answered(engine):
     for question in (
         "Vem samordnar arbetet mot prostitution och människohandel i Sverige?",

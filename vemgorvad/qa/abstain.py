@@ -324,6 +324,7 @@ class Reasons:
         ranked: Sequence[str],
         mentions: Sequence[understand.Mention],
         unlikely: bool,
+        unread: bool = False,
     ) -> tuple[str, dict[str, str]]:
         """Why the documents do not answer (a key of the engine's texts) and the words to
         fill in, or ``("", {})`` when they may.
@@ -334,6 +335,8 @@ class Reasons:
             ranked: passage ids, best first.
             mentions: the entities it names.
             unlikely: whether the answerability model puts it below its threshold.
+            unread: whether no word of it is one the documents use (for an English
+                question, none the graph's English or the glossary knows either).
         """
         rules, matcher = self.rules, self.matcher
         top_texts = [self.passages[pid].text for pid in ranked[: settings.FIGURE_PASSAGES]]
@@ -368,7 +371,7 @@ class Reasons:
         names = matcher.unknown_names(text, lang)
         if "unknown_subject" in rules and names and not asks_beyond(text, lang, names):
             return "unknown_name", {"names": ", ".join(names)}
-        if "unknown_words" in rules and not mentions and not matcher.coverage(text, lang):
+        if "unknown_words" in rules and unread and not mentions:
             return "unknown_words", {}
         if unlikely:
             if names:

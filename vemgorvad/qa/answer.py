@@ -596,8 +596,11 @@ class Engine:
         """Why the documents do not answer the question (a key of ``TEXTS``) and the words
         to fill in, or ``("", {})`` when they may (:class:`vemgorvad.qa.abstain.Reasons`)."""
         threshold = self.abstainer.threshold if self.abstainer is not None else 1.0
+        unread = not self.matcher.coverage(text, lang) and not (
+            lang == "en" and self.glossary.translate(text).share
+        )
         return self.reasons.why(
-            text, lang, [s.passage_id for s in ranked], mentions, answerable < threshold
+            text, lang, [s.passage_id for s in ranked], mentions, answerable < threshold, unread
         )
 
 def _fitted(load: Callable[[], Any], fallback: Callable[[], Any] | None) -> Any:
