@@ -118,7 +118,8 @@ ABSTAIN_RULES = (
 than without (README, Answers) — except ``unknown_section`` (a section cited by number
 that no passage is or cites), ``unknown_subject`` (a question about nothing but a name
 no document holds: "Vad är Mikamottagningen?") and ``unknown_words`` (no word of it is one
-the documents or the graph use, and it names nothing they hold: "Hej", "test", "asdf";
+the documents use — for an English question, none the graph's English or the glossary
+knows either — and it names nothing they hold: "Hej", "test", "asdf", "What about arson?";
 the answerability model, fitted on questions, put "Hej" at .89 and answered it with a
 section on grants to associations): no pooled question is of any of these kinds (the
 least covered holds a known word in five), so none can move the figures; each is kept
