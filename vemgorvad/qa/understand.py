@@ -357,6 +357,10 @@ class EntityMatcher:
             {t.casefold() for a in self.aliases if not a.entity.extracted for t in a.tokens}
         )
         """Every word of a curated entity's labels: what "names a law we know" means."""
+        self._curated_laws = frozenset(
+            law_key(e.iri) for e in self.entities if e.kind == "law" and not e.extracted
+        )
+        """The laws the graph holds curated facts about, by :func:`law_key`."""
         self._by_first: dict[str, list[_Alias]] = {}
         for alias in self.aliases:
             self._by_first.setdefault(alias.tokens[0][:3].casefold(), []).append(alias)
@@ -402,14 +406,17 @@ class EntityMatcher:
         shares with another ("plan- och bygglagen") is said whole.
         """
         known = self._curated_tokens
-        held = [(start, end) for start, end, key in law_spans(question) if key in self.held_laws]
+        spans = law_spans(question)
+        held = [(start, end) for start, end, key in spans if key in self.held_laws]
         out = []
+        judged: list[tuple[int, int]] = []  # the law words read below
         for found in _WORD.finditer(question):
             token = found.group()
             folded = token.casefold()
             match = re.search(CUES["law_word"], folded)
             if not match or match.start() < 4:
                 continue  # no law word, or a generic one ("lagen", "lagar")
+            judged.append((found.start(), found.end()))
             if any(start <= found.start() < end for start, end in held):
                 continue
             if any(token_match(folded, k) >= settings.MATCH_UNINFLECTED for k in known):
@@ -419,6 +426,17 @@ class EntityMatcher:
                 continue  # "sexualbrottslagen" for "sexualbrottslagstiftningen"
             shared = re.search(r"(?:\w+-,?\s+)*\w+-\s+(?:och|eller)\s+$", question[: found.start()])
             out.append(question[shared.start() if shared else found.start() : found.end()])
+        # a law named without a law word, which the citation parser knows ("LVU", "LSS",
+        # "lagen (1990:52)"): unknown when the corpus holds neither its text nor facts of it
+        for start, end, key in spans:
+            if key in self.held_laws or key in self._curated_laws:
+                continue
+            if any(a < end and start < b for a, b in judged):
+                continue
+            opening = re.search(r"\w+\s*\(\s*$", question[:start])  # "lagen (1990:52)"
+            if opening and question[end:].lstrip().startswith(")"):
+                start, end = opening.start(), question.index(")", end) + 1
+            out.append(question[start:end])
         return out
 
     def coverage(self, question: str, lang: str) -> float:
