@@ -29,6 +29,7 @@ NEGATIVES = [
     ("What is the street address of the Ebba reception?", "en", "attribute"),
     ("Vad heter chefen för Nexus?", "sv", "attribute"),
     ("Vilka öppettider har Nexus på lördagar?", "sv", "attribute"),
+    ("Hur länge får ett offer för människohandel stanna i Sverige?", "sv", "attribute"),
     ("Vad säger plan- och bygglagen om skyddade boenden?", "sv", "unknown_law"),
     ("What does the Planning and Building Act say about shelters?", "en", "unknown_source"),
     # named by its abbreviation or number only: the documents cite it, never give its text
@@ -78,6 +79,7 @@ def test_a_refusal_names_the_attribute_with_a_determiner_that_agrees(engine):
         "Vad är gatuadressen till Mottagningsenheten?": "Dokumenten anger ingen adress.",
         "Vem är chef för socialförvaltningen?": "Dokumenten anger inget namn på en person.",
         "Who is the head of Nexus?": "The documents give no person's name.",
+        "Hur länge får ett offer för människohandel stanna i Sverige?": "Dokumenten anger ingen tidsåtgång.",
     }
     for question, opening in said.items():
         assert engine.ask(question)["summary"].startswith(opening), question
@@ -172,6 +174,12 @@ def test_missing_attribute_needs_the_ask_and_the_absence_of_a_value():
     assert missing_attribute("Vilken adress har enheten?", ["Nexus ligger på Kungsgatan 5."]) is None
     assert missing_attribute("Vilken adress har enheten?", ["Nexus ger stöd."]).name == "address"
     assert missing_attribute("Vem samordnar arbetet?", ["Nexus ger stöd."]) is None
+    # "hur länge" asks a length of time, given as a count of a unit of time; a year is none
+    held = "Den intagne får inte hållas avskild under längre tid än 24 timmar i följd."
+    assert missing_attribute("Hur länge får den intagne hållas avskild?", [held]) is None
+    assert missing_attribute("Hur länge gäller beslutet?", ["Beslutet gäller i högst sex månader."]) is None
+    said = missing_attribute("Hur länge får offret stanna?", ["År 2002 trädde lagen i kraft."])
+    assert said is not None and said.name == "duration"
 
 
 def test_an_english_question_counting_a_unit_finds_the_swedish_figure():
