@@ -151,6 +151,7 @@ class StatementExtractor:
         labels = {a: self._labels(a) for a in counts}
         statute = bool(document.sfs)
         before: list[Mention] = []
+        in_memo: dict[str, URIRef | None] = {}  # a memo's role word means one body throughout
         for passage in document.passages:
             items = found[passage.id]
             nearby = {m.entity for m in (*items, *before)}
@@ -158,9 +159,13 @@ class StatementExtractor:
             for word, rule in self.data["anaphors"].items():
                 if rule.get("statutes_only") and not statute:
                     continue  # "rätten" in a memo is mostly a right ("rätten till stöd")
-                actor = self._anaphor(rule, counts, labels, nearby, statute)
-                if actor is None and not statute:
-                    actor = self._issuing_body(document, rule["suffix"])
+                if statute:
+                    actor = self._anaphor(rule, counts, labels, nearby, statute)
+                else:
+                    if word not in in_memo:
+                        in_memo[word] = self._anaphor(rule, counts, labels, nearby, statute)
+                        in_memo[word] = in_memo[word] or self._issuing_body(document, rule["suffix"])
+                    actor = in_memo[word]
                 if actor is None:
                     continue
                 for match in re.finditer(rf"\b{word}\b", passage.text, re.IGNORECASE):
