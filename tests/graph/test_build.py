@@ -87,6 +87,36 @@ def _statute_nodes(documents: list[Document]) -> tuple[set[URIRef], set[URIRef]]
     return acts, provisions
 
 
+_MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
+
+
+def _stating_entry_into_force(documents: list[Document]) -> set[URIRef]:
+    """The statutes whose text says they enter into force on the date their header gives."""
+    out = set()
+    for document in documents:
+        parts = (document.meta.get("in_force") or "").split("-")
+        if len(parts) != 3:
+            continue
+        year, month, day = parts
+        said = f"i kraft den {int(day)} {_MONTHS[int(month) - 1]} {year}"
+        if any(said in re.sub(r"\s+", " ", p.text) for p in document.passages):
+            out.add(URIRef(f"https://lagen.nu/{document.sfs}"))
+    return out
+
+
+def test_a_statute_that_says_when_it_enters_into_force_gets_that_event(graph: Graph) -> None:
+    # socialtjänstlagen's own transitional provisions, not those of its amendments (which
+    # say "Denna lag träder i kraft den 1 juli 2006" of the amending act)
+    (event,) = [e for e in graph.subjects(VGV.regulation, SOL) if (e, VGV.eventKind, VGV.EnteredIntoForce) in graph]
+    assert graph.value(event, VGV.date) == Literal("2002-01-01", datatype=rdflib.XSD.date)
+    assert graph.value(event, PROV.wasDerivedFrom) == passage_iri("SFS 2001:453 övergångsbestämmelser 2001:453")
+    assert str(graph.value(event, VGV.quote)).startswith("Denna lag träder i kraft den 1 januari 2002")
+    assert (event, PROV.wasGeneratedBy, VGV.corpusLoader) in graph
+    # a statute whose text never says it (the police instruction as held) gets none
+    police = URIRef("https://lagen.nu/2022:1718")
+    assert not [e for e in graph.subjects(VGV.regulation, police) if (e, RDF.type, VGV.RegulationEvent) in graph]
+
+
 def test_counts(graph: Graph, documents: list[Document]) -> None:
     """Every node the build makes is one the curated Turtle or the corpus gives, no more,
     no fewer: counted from the Turtle files and the documents, not from the builder."""
@@ -96,10 +126,11 @@ def test_counts(graph: Graph, documents: list[Document]) -> None:
         VGV.TargetGroup,
         VGV.Duty,
         VGV.Relationship,
-        VGV.RegulationEvent,
         VGV.Assessment,
     ):
         assert _typed(graph, node_class, curated) == _typed(curated, node_class, curated)
+    events = _typed(graph, VGV.RegulationEvent, curated) - _typed(curated, VGV.RegulationEvent, curated)
+    assert {graph.value(e, VGV.regulation) for e in events} == _stating_entry_into_force(documents)
     acts, provisions = _statute_nodes(documents)
     assert len(acts) == 6 and len(provisions) > 300
     assert (

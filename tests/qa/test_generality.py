@@ -85,6 +85,23 @@ def test_a_statute_the_corpus_holds_is_never_called_unknown_by_its_name(extended
     assert answer["passages"][0]["document"].startswith("SFS 2014:322")
 
 
+@pytest.mark.parametrize("question", ["När trädde brottsskadelagen i kraft?", "När började brottsskadelagen gälla?"])
+def test_when_an_added_statute_entered_into_force_is_its_own_transitional_provision(extended, question):
+    # the excerpt's transitional provisions: the act's own (2014) and an amendment's (2021)
+    answer = extended.ask(question)
+    assert answer["answerable"], answer["summary"]
+    assert answer["passages"][0]["id"] == "SFS 2014:322 övergångsbestämmelser 2014:322"
+    assert "1 juli 2014" in answer["evidence"][0]["text"]
+    events = [f for f in answer["facts"] if f["relation"] == "EnteredIntoForce"]
+    assert events and events[0]["since"] == "2014-07-01"
+    # looked up, not left to the ranking: the amendments' transitional provisions say
+    # "Denna lag träder i kraft den 1 juli 2021" as plainly
+    named = extended.matcher.find(question)
+    assert extended.entry_into_force_passages(question, named) == [answer["passages"][0]["id"]]
+    asked_otherwise = "Vem betalar brottsskadeersättning?"
+    assert extended.entry_into_force_passages(asked_otherwise, extended.matcher.find(asked_otherwise)) == []
+
+
 @pytest.mark.parametrize("question", ["Vad gör Lindmottagningen?", "Who does Lindmottagningen work with?"])
 def test_a_body_of_a_memo_from_elsewhere_is_answered_with_its_facts(extended, question):
     answer = extended.ask(question)

@@ -35,7 +35,7 @@ from vemgorvad import settings
 from vemgorvad.corpus.model import Document, Passage
 from vemgorvad.legal import act_names, provision_fragment
 from vemgorvad.text import fold
-from vemgorvad.vocab import LAGEN, PREFIXES, VGV, document_iri, passage_iri
+from vemgorvad.vocab import FACT, LAGEN, PREFIXES, VGV, document_iri, passage_iri
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,13 @@ _SECTION_ID = re.compile(
 )
 """A statute passage that is one section: ``SFS 2001:453 5 kap. 11 a §``, ``SFS 2017:937 4 §``.
 Ids with a ``(2)`` suffix (a second text of the same section) are left without a node."""
+_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+           "september", "oktober", "november", "december")
+_ENTERS_INTO_FORCE = re.compile(
+    rf"Denna\s+(?:lag|förordning|balk|kungörelse)\s+träder\s+i\s+kraft\s+den\s+"
+    rf"(?P<day>\d{{1,2}})\s+(?P<month>{'|'.join(_MONTHS)})\s+(?P<year>\d{{4}})[^.]*\."
+)
+"""The sentence of a statute's transitional provisions that says when it enters into force."""
 
 
 class FactError(Exception):
@@ -265,6 +272,34 @@ def _act_name(graph: Graph, act: URIRef, fallback: str) -> str:
     return name
 
 
+def _add_entry_into_force(graph: Graph, document: Document, act: URIRef) -> None:
+    """The statute's own entry into force as a dated event, sourced to the sentence of its
+    transitional provisions that says it ("Denna lag träder i kraft den 1 januari 1989 …"),
+    so that "När trädde LVM i kraft?" has a fact of every statute, curated or not. Only the
+    date its header gives (``Ikraft``) counts: an amendment's transitional provisions say
+    when the amendment entered into force, not the act."""
+    in_force = document.meta.get("in_force") or ""
+    if not _ISO_DATE.match(in_force):
+        return
+    for passage in document.passages:
+        for match in _ENTERS_INTO_FORCE.finditer(passage.text):
+            month = _MONTHS.index(match["month"]) + 1
+            if f"{match['year']}-{month:02d}-{int(match['day']):02d}" != in_force:
+                continue
+            event = FACT[f"ikrafttradande-{document.sfs}".replace(":", "-")]
+            graph.add((event, RDF.type, VGV.RegulationEvent))
+            graph.add((event, VGV.regulation, act))
+            graph.add((event, VGV.eventKind, VGV.EnteredIntoForce))
+            graph.add((event, VGV.date, Literal(in_force, datatype=XSD.date)))
+            said = f"trädde i kraft den {int(match['day'])} {match['month']} {match['year']}"
+            graph.add((event, VGV.statement, Literal(said, lang="sv")))
+            graph.add((event, VGV.quote, Literal(match.group())))
+            graph.add((event, VGV.inDocument, document_iri(document.id)))
+            graph.add((event, PROV.wasDerivedFrom, passage_iri(passage.id)))
+            graph.add((event, PROV.wasGeneratedBy, VGV.corpusLoader))
+            return
+
+
 def _add_statute(graph: Graph, document: Document) -> None:
     """Link a statute's regulation node to its text and add a provision per section."""
     sfs = document.sfs or ""
@@ -281,6 +316,7 @@ def _add_statute(graph: Graph, document: Document) -> None:
         in_force = document.meta.get("in_force")
         if in_force:
             graph.add((act, VGV.inForce, _date(in_force)))
+    _add_entry_into_force(graph, document, act)
     name = _act_name(graph, act, document.title)
     for passage in document.passages:
         match = _SECTION_ID.match(passage.id)

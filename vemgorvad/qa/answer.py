@@ -382,6 +382,31 @@ class Engine:
             return None
         return rest, self.embedder.encode_queries([rest])[0] if vector is None else vector
 
+    def entry_into_force_passages(self, text: str, mentions: Sequence[Mention]) -> list[str]:
+        """For a question asking when a law it names entered into force ("När trädde LVM i
+        kraft?"), the passages that say so: the sources of the graph's dated events of its
+        entry into force (a statute's own transitional provisions, or a memo's account).
+        They are looked up, not searched, like a section cited by number: the amendments'
+        transitional provisions ("Denna lag träder i kraft den 1 juli 1994") stand as close
+        to the question as the act's own."""
+        if not re.search(understand.CUES["in_force"], text.casefold()):
+            return []
+        out: list[str] = []
+        for mention in mentions:
+            if mention.entity.kind not in ("law", "provision") or mention.weight < settings.NAMED_MIN_WEIGHT:
+                continue
+            for fact in self.graph.facts_by_entity.get(mention.entity.iri, ()):
+                source = fact.passage_id or ""
+                if (
+                    fact.kind == "event"
+                    and fact.subject == mention.entity.iri
+                    and fact.relation == "EnteredIntoForce"
+                    and source in self.passages
+                    and source not in out
+                ):
+                    out.append(source)
+        return out
+
     def cited_passages(self, text: str) -> list[str]:
         """The passages that are the text of the sections a question cites by number
         ("Vad säger 6 kap. 11 § brottsbalken?"), in the order cited."""
@@ -485,7 +510,7 @@ class Engine:
         lang = understand.language(text)
         mentions = self.matcher.find(text)
         mentions += self._semantic_mentions(vector, mentions)
-        cited = self.cited_passages(text)
+        cited = self.cited_passages(text) or self.entry_into_force_passages(text, mentions)
         candidates, rows = self.candidate_features(
             text, vector, mentions, lang, rest_vector, cited
         )
