@@ -246,6 +246,9 @@ def test_statutes_without_curated_node_get_one_from_their_header(
     # and the names readers call it by, from the citation parser's table of acts
     names = {str(n) for n in graph.objects(URIRef("https://lagen.nu/2018:1197"), SKOS.altLabel)}
     assert "barnkonventionen" in names
+    # and its English title, from the table of the Government Offices' translations
+    assert (SOL, SKOS.prefLabel, Literal("Social Services Act", lang="en")) in graph
+    assert not [n for n in graph.objects(act, SKOS.prefLabel) if n.language == "en"]  # none known
 
 
 def test_relationships_are_materialised(graph: Graph) -> None:

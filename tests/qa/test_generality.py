@@ -85,7 +85,25 @@ def test_a_statute_the_corpus_holds_is_never_called_unknown_by_its_name(extended
     assert answer["passages"][0]["document"].startswith("SFS 2014:322")
 
 
-@pytest.mark.parametrize("question", ["När trädde brottsskadelagen i kraft?", "När började brottsskadelagen gälla?"])
+def test_a_statute_the_corpus_holds_is_known_by_its_english_title(extended):
+    # the corpus holds it, the graph curates nothing of it: it was "a source the documents
+    # do not hold" to an English question naming it by its title
+    question = "What does the Criminal Injuries Compensation Act say about who pays the compensation?"
+    named = {m.entity.iri for m in extended.matcher.find(question)}
+    assert "https://lagen.nu/2014:322" in named
+    answer = extended.ask(question)
+    assert answer["abstain_reason"] not in ("unknown_law", "unknown_source"), answer["summary"]
+    assert answer["passages"][0]["document"].startswith("SFS 2014:322")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "När trädde brottsskadelagen i kraft?",
+        "När började brottsskadelagen gälla?",
+        "When did the Criminal Injuries Compensation Act come into force?",  # its English title
+    ],
+)
 def test_when_an_added_statute_entered_into_force_is_its_own_transitional_provision(extended, question):
     # the excerpt's transitional provisions: the act's own (2014) and an amendment's (2021)
     answer = extended.ask(question)

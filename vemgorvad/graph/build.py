@@ -33,7 +33,7 @@ from rdflib.term import Node
 
 from vemgorvad import settings
 from vemgorvad.corpus.model import Document, Passage
-from vemgorvad.legal import act_names, provision_fragment
+from vemgorvad.legal import act_names, act_names_en, provision_fragment
 from vemgorvad.text import fold
 from vemgorvad.vocab import FACT, LAGEN, PREFIXES, VGV, document_iri, passage_iri
 
@@ -272,6 +272,17 @@ def _act_name(graph: Graph, act: URIRef, fallback: str) -> str:
     return name
 
 
+def add_english_names(graph: Graph, act: URIRef, sfs: str) -> None:
+    """A statute's English title (``skos:prefLabel``@en) and other English names
+    (``skos:altLabel``@en) from :func:`vemgorvad.legal.act_names_en`, if it has one: an
+    English question names it so ("the Criminal Injuries Compensation Act")."""
+    names = act_names_en(sfs)
+    if names:
+        graph.add((act, SKOS.prefLabel, Literal(names[0], lang="en")))
+    for name in names[1:]:
+        graph.add((act, SKOS.altLabel, Literal(name, lang="en")))
+
+
 def _add_entry_into_force(graph: Graph, document: Document, act: URIRef) -> None:
     """The statute's own entry into force as a dated event, sourced to the sentence of its
     transitional provisions that says it ("Denna lag träder i kraft den 1 januari 1989 …"),
@@ -311,6 +322,7 @@ def _add_statute(graph: Graph, document: Document) -> None:
         graph.add((act, SKOS.prefLabel, Literal(document.title, lang="sv")))
         for name in act_names(sfs):  # "LVM", "brottsskadelagen": how readers name it
             graph.add((act, SKOS.altLabel, Literal(name, lang="sv")))
+        add_english_names(graph, act, sfs)
         graph.add((act, VGV.citation, Literal(f"SFS {sfs}")))
         graph.add((act, PROV.wasGeneratedBy, VGV.corpusLoader))
         in_force = document.meta.get("in_force")

@@ -59,6 +59,7 @@ from vemgorvad.graph.actor_names import (
     NewActor,
     add_extracted_actor,
 )
+from vemgorvad.graph.build import add_english_names
 from vemgorvad.graph.resolve import ReferenceResolver
 from vemgorvad.legal import LegalRef, LegalRefParser
 from vemgorvad.vocab import ACTOR, ID, VGV, document_iri, passage_iri, slug
@@ -292,6 +293,8 @@ class _Linker:
         graph = self.graph
         graph.add((act, RDF.type, cls))
         graph.add((act, SKOS.prefLabel, Literal(label, lang="sv")))
+        if ref.sfs and ref.kind.removesuffix("_provision") == "sfs":
+            add_english_names(graph, act, ref.sfs)
         if kind is not None:
             graph.add((act, VGV.regulationKind, kind))
             graph.add((act, VGV.citation, Literal(citation)))

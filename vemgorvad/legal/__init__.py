@@ -7,7 +7,15 @@ It reads text and needs no graph: :func:`parse` and :class:`LegalRefParser` give
 """
 
 from vemgorvad.legal.citation import provision_fragment
-from vemgorvad.legal.grammar import act_names
+from vemgorvad.legal.grammar import act_names, act_names_en
 from vemgorvad.legal.parser import KINDS, LegalRef, LegalRefParser, parse
 
-__all__ = ["KINDS", "LegalRef", "LegalRefParser", "act_names", "parse", "provision_fragment"]
+__all__ = [
+    "KINDS",
+    "LegalRef",
+    "LegalRefParser",
+    "act_names",
+    "act_names_en",
+    "parse",
+    "provision_fragment",
+]

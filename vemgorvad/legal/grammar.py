@@ -184,6 +184,22 @@ def act_names(sfs: str) -> tuple[str, ...]:
     return ()
 
 
+def act_names_en(sfs: str) -> tuple[str, ...]:
+    """A statute's English title and other English names (``acts_en.tsv``), by its SFS
+    number, the title first; empty for one the table does not hold.
+
+    >>> act_names_en("2014:322")
+    ('Criminal Injuries Compensation Act',)
+    >>> act_names_en("1999:999")
+    ()
+    """
+    for row in data_rows("acts_en.tsv"):
+        if row[0] == sfs:
+            others = row[2].split("|") if len(row) > 2 else []
+            return tuple(name.strip() for name in [row[1], *others] if name.strip())
+    return ()
+
+
 @cache
 def grammar() -> Grammar:
     """Load and compile all data files (once)."""

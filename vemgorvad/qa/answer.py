@@ -59,7 +59,10 @@ class Analysis:
     rows: np.ndarray
     signals: list[float]
     cited: list[str]
-    """The passages of the sections the question cites by number (looked up, first)."""
+    """The passages of the sections the question cites by number, or of the entry into force
+    it asks about (looked up, first)."""
+    entry_into_force: bool = False
+    """Whether :attr:`cited` are the sources of a named law's entry into force."""
 
 
 @dataclass(frozen=True)
@@ -510,7 +513,9 @@ class Engine:
         lang = understand.language(text)
         mentions = self.matcher.find(text)
         mentions += self._semantic_mentions(vector, mentions)
-        cited = self.cited_passages(text) or self.entry_into_force_passages(text, mentions)
+        cited = self.cited_passages(text)
+        in_force = [] if cited else self.entry_into_force_passages(text, mentions)
+        cited = cited or in_force
         candidates, rows = self.candidate_features(
             text, vector, mentions, lang, rest_vector, cited
         )
@@ -527,7 +532,7 @@ class Engine:
             self.matcher.unknown_name_words(text),
         )
         return Analysis(
-            lang, understand.kind(text), mentions, ranked, rows, signals, cited
+            lang, understand.kind(text), mentions, ranked, rows, signals, cited, bool(in_force)
         )
 
     def _answer_one(
@@ -552,7 +557,8 @@ class Engine:
         # a question asking what the sections it cites say is answered by their own words,
         # looked up, not searched: nothing is uncertain about which passage holds them
         quoting = bool(analysis.cited) and understand.asks_what_cited_says(text, lang)
-        if quoting:
+        # nor about when a law entered into force, when the graph dates it from its source
+        if quoting or analysis.entry_into_force:
             answerable = confidence = 1.0
         reason, details = self.abstain_reason(text, lang, ranked, mentions, answerable)
         if reason:

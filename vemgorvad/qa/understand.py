@@ -473,7 +473,10 @@ class EntityMatcher:
             return None  # "vad säger lagen om vård av missbrukare …": its text is here
         if any(re.search(rf"\b{re.escape(w)}\b", source.casefold()) for w in CUES["source_words"]):
             return None
-        named = [m for m in self.find(source) if not m.entity.extracted and m.weight >= 0.5]
+        named = [
+            m for m in self.find(source)
+            if m.weight >= 0.5 and (not m.entity.extracted or law_key(m.entity.iri) in self.held_laws)
+        ]  # a law the graph curates, or one whose text the corpus holds, by any of its names
         if any(m.entity.kind in ("law", "provision") for m in named):
             return None
         return source.strip()
