@@ -111,6 +111,8 @@ def test_a_statute_that_says_when_it_enters_into_force_gets_that_event(graph: Gr
     assert graph.value(event, VGV.date) == Literal("2002-01-01", datatype=rdflib.XSD.date)
     assert graph.value(event, PROV.wasDerivedFrom) == passage_iri("SFS 2001:453 övergångsbestämmelser 2001:453")
     assert str(graph.value(event, VGV.quote)).startswith("Denna lag träder i kraft den 1 januari 2002")
+    said = {(str(s), s.language) for s in graph.objects(event, VGV.statement)}
+    assert said == {("trädde i kraft den 1 januari 2002", "sv"), ("came into force on 1 January 2002", "en")}
     assert (event, PROV.wasGeneratedBy, VGV.corpusLoader) in graph
     # a statute whose text never says it (the police instruction as held) gets none
     police = URIRef("https://lagen.nu/2022:1718")

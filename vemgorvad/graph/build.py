@@ -53,6 +53,8 @@ _SECTION_ID = re.compile(
 Ids with a ``(2)`` suffix (a second text of the same section) are left without a node."""
 _MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
            "september", "oktober", "november", "december")
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
 _ENTERS_INTO_FORCE = re.compile(
     rf"Denna\s+(?:lag|förordning|balk|kungörelse)\s+träder\s+i\s+kraft\s+den\s+"
     rf"(?P<day>\d{{1,2}})\s+(?P<month>{'|'.join(_MONTHS)})\s+(?P<year>\d{{4}})[^.]*\."
@@ -304,6 +306,8 @@ def _add_entry_into_force(graph: Graph, document: Document, act: URIRef) -> None
             graph.add((event, VGV.date, Literal(in_force, datatype=XSD.date)))
             said = f"trädde i kraft den {int(match['day'])} {match['month']} {match['year']}"
             graph.add((event, VGV.statement, Literal(said, lang="sv")))
+            said = f"came into force on {int(match['day'])} {_MONTHS_EN[month - 1]} {match['year']}"
+            graph.add((event, VGV.statement, Literal(said, lang="en")))
             graph.add((event, VGV.quote, Literal(match.group())))
             graph.add((event, VGV.inDocument, document_iri(document.id)))
             graph.add((event, PROV.wasDerivedFrom, passage_iri(passage.id)))
