@@ -387,16 +387,18 @@ class Engine:
 
     def entry_into_force_passages(self, text: str, mentions: Sequence[Mention]) -> list[str]:
         """For a question asking when a law it names entered into force ("När trädde LVM i
-        kraft?", a question of kind "when"), the passages that say so: the sources of the graph's dated events of its
-        entry into force (a statute's own transitional provisions, or a memo's account).
-        They are looked up, not searched, like a section cited by number: the amendments'
-        transitional provisions ("Denna lag träder i kraft den 1 juli 1994") stand as close
-        to the question as the act's own."""
-        if understand.kind(text) != "when" or not re.search(understand.CUES["in_force"], text.casefold()):
+        kraft?", a question of kind "when"), the passages that say so: the sources of the
+        graph's dated events of its entry into force (a statute's own transitional
+        provisions, or a memo's account). They are looked up, not searched, like a section
+        cited by number: the amendments' transitional provisions ("Denna lag träder i kraft
+        den 1 juli 1994") stand as close to the question as the act's own."""
+        asks = re.search(understand.CUES["in_force"], text.casefold())
+        if understand.kind(text) != "when" or not asks:
             return []  # "Vilka ändringar trädde i kraft 2021?" asks what, not when
         out: list[str] = []
         for mention in mentions:
-            if mention.entity.kind not in ("law", "provision") or mention.weight < settings.NAMED_MIN_WEIGHT:
+            law = mention.entity.kind in ("law", "provision")
+            if not law or mention.weight < settings.NAMED_MIN_WEIGHT:
                 continue
             for fact in self.graph.facts_by_entity.get(mention.entity.iri, ()):
                 source = fact.passage_id or ""
