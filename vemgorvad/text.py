@@ -1,4 +1,5 @@
-"""The text helpers every floor shares: white space, and the one way text is folded.
+"""The text helpers every floor shares: white space, the one way text is folded, and
+Swedish dates.
 
 Text is compared folded: white space collapsed, case folded (:func:`fold`). A label, a
 name or a citation is looked up folded as well, its typographic variants made one
@@ -9,12 +10,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["fold", "fold_label", "normalize_space"]
+__all__ = ["MONTHS", "fold", "fold_label", "iso_date", "normalize_space"]
 
 _SPACE = re.compile(r"\s+")
 
 _TYPOGRAPHY = str.maketrans({"\u00ad": None, "–": "-", "—": "-"})
 """Soft hyphens dropped, en and em dashes read as hyphens."""
+
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december")
+"""The Swedish month names, January first."""
 
 
 def normalize_space(text: str) -> str:
@@ -42,3 +47,12 @@ def fold_label(text: str) -> str:
     ('bryssel ii-förordningen', 'socialtjänstlagen')
     """
     return fold(text.translate(_TYPOGRAPHY))
+
+
+def iso_date(day: str, month: str, year: str) -> str:
+    """A Swedish date as written ("1", "januari", "2002") in ISO form.
+
+    >>> iso_date("1", "Januari", "2002")
+    '2002-01-01'
+    """
+    return f"{year}-{MONTHS.index(month.lower()) + 1:02d}-{int(day):02d}"

@@ -34,7 +34,7 @@ from rdflib.term import Node
 from vemgorvad import settings
 from vemgorvad.corpus.model import Document, Passage
 from vemgorvad.legal import act_names, act_names_en, provision_fragment
-from vemgorvad.text import fold
+from vemgorvad.text import MONTHS, fold, iso_date
 from vemgorvad.vocab import FACT, LAGEN, PREFIXES, VGV, document_iri, passage_iri
 
 logger = logging.getLogger(__name__)
@@ -51,13 +51,11 @@ _SECTION_ID = re.compile(
 )
 """A statute passage that is one section: ``SFS 2001:453 5 kap. 11 a §``, ``SFS 2017:937 4 §``.
 Ids with a ``(2)`` suffix (a second text of the same section) are left without a node."""
-_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-           "september", "oktober", "november", "december")
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
 _ENTERS_INTO_FORCE = re.compile(
     rf"Denna\s+(?:lag|förordning|balk|kungörelse)\s+träder\s+i\s+kraft\s+den\s+"
-    rf"(?P<day>\d{{1,2}})\s+(?P<month>{'|'.join(_MONTHS)})\s+(?P<year>\d{{4}})[^.]*\."
+    rf"(?P<day>\d{{1,2}})\s+(?P<month>{'|'.join(MONTHS)})\s+(?P<year>\d{{4}})[^.]*\."
 )
 """The sentence of a statute's transitional provisions that says when it enters into force."""
 
@@ -296,8 +294,7 @@ def _add_entry_into_force(graph: Graph, document: Document, act: URIRef) -> None
         return
     for passage in document.passages:
         for match in _ENTERS_INTO_FORCE.finditer(passage.text):
-            month = _MONTHS.index(match["month"]) + 1
-            if f"{match['year']}-{month:02d}-{int(match['day']):02d}" != in_force:
+            if iso_date(match["day"], match["month"], match["year"]) != in_force:
                 continue
             event = FACT[f"ikrafttradande-{document.sfs}".replace(":", "-")]
             graph.add((event, RDF.type, VGV.RegulationEvent))
@@ -306,7 +303,8 @@ def _add_entry_into_force(graph: Graph, document: Document, act: URIRef) -> None
             graph.add((event, VGV.date, Literal(in_force, datatype=XSD.date)))
             said = f"trädde i kraft den {int(match['day'])} {match['month']} {match['year']}"
             graph.add((event, VGV.statement, Literal(said, lang="sv")))
-            said = f"came into force on {int(match['day'])} {_MONTHS_EN[month - 1]} {match['year']}"
+            month = _MONTHS_EN[MONTHS.index(match["month"])]
+            said = f"came into force on {int(match['day'])} {month} {match['year']}"
             graph.add((event, VGV.statement, Literal(said, lang="en")))
             graph.add((event, VGV.quote, Literal(match.group())))
             graph.add((event, VGV.inDocument, document_iri(document.id)))

@@ -20,6 +20,7 @@ from rdflib.namespace import ORG
 from vemgorvad.corpus.model import Document, Passage
 from vemgorvad.corpus.sentences import sentence_spans
 from vemgorvad.graph.statement_model import Cue, Mention, Statement, compiled
+from vemgorvad.text import iso_date
 from vemgorvad.vocab import VGV
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 _PREFIXES = {"org": str(ORG), "vgv": str(VGV)}
 _TRAILING = re.compile(r"[\s,;:–-]*(?:\b(?:och|samt|men|dels|eller)\b[\s,]*)?$", re.IGNORECASE)
-_MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
 
 
 
@@ -112,8 +112,7 @@ class SentenceReader:
         match = compiled(self.data["since"]).search(sentence)
         if match is None:
             return None
-        month = _MONTHS.index(match["month"].lower()) + 1
-        return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
+        return iso_date(match["day"], match["month"], match["year"])
 
     def _at_clause_start(self, a: int, mention: Mention) -> bool:
         before = self.text[a : mention.start]
