@@ -150,22 +150,21 @@ class StatementExtractor:
         counts = Counter(m.entity for items in found.values() for m in items)
         labels = {a: self._labels(a) for a in counts}
         statute = bool(document.sfs)
+        # "rätten" in a memo is mostly a right ("rätten till stöd")
+        rules = {w: r for w, r in self.data["anaphors"].items() if statute or not r.get("statutes_only")}
+        # a memo's role word means one body throughout; a statute's, the one named nearby
+        in_memo = {} if statute or not document.passages else {
+            word: self._anaphor(rule, counts, labels, set(), statute)
+            or self._issuing_body(document, rule["suffix"])
+            for word, rule in rules.items()
+        }
         before: list[Mention] = []
-        in_memo: dict[str, URIRef | None] = {}  # a memo's role word means one body throughout
         for passage in document.passages:
             items = found[passage.id]
             nearby = {m.entity for m in (*items, *before)}
             before = list(items)
-            for word, rule in self.data["anaphors"].items():
-                if rule.get("statutes_only") and not statute:
-                    continue  # "rätten" in a memo is mostly a right ("rätten till stöd")
-                if statute:
-                    actor = self._anaphor(rule, counts, labels, nearby, statute)
-                else:
-                    if word not in in_memo:
-                        in_memo[word] = self._anaphor(rule, counts, labels, nearby, statute)
-                        in_memo[word] = in_memo[word] or self._issuing_body(document, rule["suffix"])
-                    actor = in_memo[word]
+            for word, rule in rules.items():
+                actor = self._anaphor(rule, counts, labels, nearby, statute) if statute else in_memo[word]
                 if actor is None:
                     continue
                 for match in re.finditer(rf"\b{word}\b", passage.text, re.IGNORECASE):
