@@ -562,7 +562,7 @@ class Engine:
         # nor about when a law entered into force, when the graph dates it from its source
         if quoting or analysis.entry_into_force:
             answerable = confidence = 1.0
-        reason, details = self.abstain_reason(text, lang, ranked, mentions, answerable)
+        reason, details = self.abstain_reason(text, analysis, answerable)
         if reason:
             summary = words[reason].format(**details)
             return shape.answer(
@@ -623,17 +623,17 @@ class Engine:
         return sure, sure
 
     def abstain_reason(
-        self, text: str, lang: str, ranked: list[Scored], mentions: list[Mention],
-        answerable: float,
+        self, text: str, analysis: Analysis, answerable: float
     ) -> tuple[str, dict[str, str]]:
         """Why the documents do not answer the question (a key of ``TEXTS``) and the words
         to fill in, or ``("", {})`` when they may (:class:`vemgorvad.qa.abstain.Reasons`)."""
         threshold = self.abstainer.threshold if self.abstainer is not None else 1.0
-        unread = not self.matcher.coverage(text, lang) and not (
-            lang == "en" and self.glossary.translate(text).share
-        )
+        lang = analysis.lang
+        coverage = analysis.signals[QUESTION_FEATURES.index("coverage")]  # the matcher's
+        unread = not coverage and not (lang == "en" and self.glossary.translate(text).share)
         return self.reasons.why(
-            text, lang, [s.passage_id for s in ranked], mentions, answerable < threshold, unread
+            text, lang, [s.passage_id for s in analysis.ranked], analysis.mentions,
+            answerable < threshold, unread,
         )
 
 def _fitted(load: Callable[[], Any], fallback: Callable[[], Any] | None) -> Any:

@@ -243,9 +243,7 @@ def _analyse(q: Question) -> tuple[Any, str]:
     engine = q.engine
     text = clean_question(q.item["question"])
     analysis = engine.analyse(text, q.vector)
-    reason, _ = engine.abstain_reason(
-        text, analysis.lang, analysis.ranked, analysis.mentions, 1.0
-    )
+    reason, _ = engine.abstain_reason(text, analysis, 1.0)
     return analysis, reason
 
 
