@@ -12,6 +12,7 @@ import pytest
 from vemgorvad import settings
 from vemgorvad.corpus.load import load_corpus
 from vemgorvad.corpus.model import Passage
+from vemgorvad.index import storage
 from vemgorvad.index.context import chunking
 from vemgorvad.index.embed import Embedder
 from vemgorvad.index.lexical import LexicalIndex
@@ -233,6 +234,11 @@ def test_a_changed_document_re_embeds_alone(embedder, tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "BM25_B", 0.5)
     PassageIndex.build(second, directory, counting)
     assert counting.embedded == 2 and lexical_builds == [5, 5, 5]
+
+    # so is BM25 analysed by other code (a changed lemmatiser): the vectors stay
+    monkeypatch.setattr(storage, "analyzer_stamp", lambda: "another analyser")
+    PassageIndex.build(second, directory, counting)
+    assert counting.embedded == 2 and lexical_builds == [5, 5, 5, 5]
 
 
 @pytest.fixture

@@ -63,6 +63,13 @@ def test_a_list_lead_in_is_quoted_once_when_several_items_answer(engine):
     assert sum(lead in item["text"] for item in answer["evidence"]) == 1, answer["evidence"]
 
 
+def test_a_question_with_a_verb_quotes_the_sentence_with_its_noun_first(engine):
+    # the contract's example: "samordnar" is "samordningen" in the memo's answering
+    # sentence, and the rapporteur's passage beside it shares only "människohandel"
+    answer = engine.ask("Vem samordnar arbetet mot människohandel?")
+    assert "för samordningen av Sveriges arbete" in answer["evidence"][0]["text"], answer["evidence"]
+
+
 def test_the_summary_leads_with_the_first_answering_sentence(answers):
     for _, answer in answers:
         if answer["answerable"] and answer["evidence"]:

@@ -28,14 +28,29 @@ ENCODER_SOURCES = (
 """The code and data that turn a passage's text into its vectors (the model's conversion
 and export, the cutting of long passages and of sentences), relative to the package."""
 
+ANALYZER_SOURCES = ("index/lexical.py",)
+"""The code that turns a passage's text into BM25's terms (words, lemmas, compound parts,
+the verbs of nouns), relative to the package."""
+
+
+def _stamp(sources: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for name in sources:
+        digest.update((Path(__file__).parent.parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
 
 @functools.cache
 def encoder_stamp() -> str:
     """A hash of :data:`ENCODER_SOURCES`: vectors made by other code are not reused."""
-    digest = hashlib.sha256()
-    for name in ENCODER_SOURCES:
-        digest.update((Path(__file__).parent.parent / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return _stamp(ENCODER_SOURCES)
+
+
+@functools.cache
+def analyzer_stamp() -> str:
+    """A hash of :data:`ANALYZER_SOURCES`: a BM25 index analysed by other code is not
+    reused."""
+    return _stamp(ANALYZER_SOURCES)
 
 
 def chunking() -> dict[str, Any]:

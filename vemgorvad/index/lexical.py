@@ -14,7 +14,10 @@ The analyser turns text into index terms in four steps:
    word (allowing the binding ``-s-`` and the ``-o-``/``-u-``/dropped-vowel forms of a
    first part) also yields those two parts, so ``människohandelsbrott`` is indexed as
    itself and as ``människohandel`` and ``brott``. Known means a base form in
-   simplemma's Swedish dictionary or among the corpus's own lemmas.
+   simplemma's Swedish dictionary or among the corpus's own lemmas;
+5. a noun made from a verb by ``-ning``/``-ing`` also yields the verb, when the dictionary
+   knows it: ``samordning`` is indexed as itself and as ``samordna``, so "Vem samordnar
+   …?" finds "ansvarar för samordningen", and "utredning" finds "utreder".
 
 The same analysis runs on queries and passages, so an inflected or compound form in
 either finds the other.
@@ -131,14 +134,14 @@ class SwedishAnalyzer:
     def lemma(self, word: str) -> str:
         """The lemma of a lower-cased word (cached).
 
-        >>> SwedishAnalyzer().lemma("människohandeln")
-        'människohandel'
+        >>> SwedishAnalyzer().lemma("människohandeln"), SwedishAnalyzer().lemma("samordnar")
+        ('människohandel', 'samordna')
         """
         cached = self._lemma_cache.get(word)
         if cached is None:
             import simplemma
 
-            cached = simplemma.lemmatize(word, lang=LANGUAGE, greedy=True).lower()
+            cached = mended(word, simplemma.lemmatize(word, lang=LANGUAGE, greedy=True).lower())
             self._lemma_cache[word] = cached
         return cached
 
@@ -155,16 +158,19 @@ class SwedishAnalyzer:
         return self.lemma_terms(self.lemmas(text))
 
     def lemma_terms(self, lemmas: Iterable[str]) -> list[str]:
-        """Index terms of lemmas already found: each, followed by its compound parts.
+        """Index terms of lemmas already found: each, followed by its compound parts, each
+        with the verb it is made from.
 
-        >>> SwedishAnalyzer().lemma_terms(["socialnämnd"])
-        ['socialnämnd', 'social', 'nämnd']
+        >>> SwedishAnalyzer().lemma_terms(["socialnämnd", "brottsutredning"])
+        ['socialnämnd', 'social', 'nämnd', 'brottsutredning', 'brott', 'utredning', 'utreda']
         """
         terms: list[str] = []
         for lemma in lemmas:
-            terms.append(lemma)
-            if self.split_compounds:
-                terms.extend(self.parts(lemma))
+            for term in (lemma, *self.parts(lemma)) if self.split_compounds else (lemma,):
+                terms.append(term)
+                verb = verb_of(term)
+                if verb:
+                    terms.append(verb)
         return terms
 
     def is_known(self, word: str) -> bool:
@@ -234,6 +240,33 @@ class SwedishAnalyzer:
             ):
                 return candidate
         return None
+
+
+def mended(word: str, lemma: str) -> str:
+    """simplemma's lemma of a word, with a verb in the present tense it takes for a noun
+    in ``-are`` read as the verb.
+
+    >>> mended("samordnar", "samordnare"), mended("lärare", "lärare")
+    ('samordna', 'lärare')
+    """
+    if lemma == word + "e" and word.endswith("ar") and word[:-1] in dictionary_lemmas():
+        return word[:-1]
+    return lemma
+
+
+def verb_of(noun: str) -> str | None:
+    """The verb a noun in ``-ning`` or ``-ing`` is made from, if the dictionary knows it.
+
+    >>> verb_of("samordning"), verb_of("prövning"), verb_of("utredning"), verb_of("ring")
+    ('samordna', 'pröva', 'utreda', None)
+    """
+    for suffix in ("ning", "ing"):
+        stem = noun[: -len(suffix)]
+        if noun.endswith(suffix) and len(stem) >= settings.MIN_DERIVATION_STEM:
+            verb = stem + "a"
+            if verb in dictionary_lemmas():
+                return verb
+    return None
 
 
 def _is_word_form(word: str) -> bool:

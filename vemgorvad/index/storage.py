@@ -21,7 +21,7 @@ import numpy as np
 
 from vemgorvad import settings
 from vemgorvad.corpus.model import Passage
-from vemgorvad.index.context import chunking
+from vemgorvad.index.context import analyzer_stamp, chunking
 from vemgorvad.index.dense import DenseIndex, DenseKind
 from vemgorvad.index.embed import Embedder
 from vemgorvad.index.lexical import LexicalIndex
@@ -97,11 +97,11 @@ def lexical_index(
     directory: Path, previous: Manifest | None, texts: Sequence[str]
 ) -> tuple[LexicalIndex, str]:
     """The BM25 index of the texts: the one in ``directory`` when it indexed the same
-    texts with the same BM25 parameters and compound splitting, else a new one; with the
-    hash of both (kept in the manifest)."""
+    texts with the same BM25 parameters and analysis (the analyser's code, compound
+    splitting, derivation), else a new one; with the hash of both (kept in the manifest)."""
     bm25 = (settings.BM25_K1, settings.BM25_B, settings.BM25_METHOD)
-    splitting = (settings.MIN_COMPOUND, settings.MIN_PART)
-    parameters = " ".join(str(value) for value in (*bm25, *splitting))
+    analysis = (settings.MIN_COMPOUND, settings.MIN_PART, settings.MIN_DERIVATION_STEM)
+    parameters = " ".join(str(value) for value in (*bm25, *analysis, analyzer_stamp()))
     text_hash = content_hash("\x1e".join([parameters, *texts]))
     if previous is not None and previous.lexical_hash == text_hash:
         stored = stored_lexical(directory)

@@ -23,6 +23,7 @@ from rapidfuzz.distance import Levenshtein
 
 from vemgorvad import settings
 from vemgorvad.graph.model import Entity
+from vemgorvad.index import lexical
 from vemgorvad.legal import parse as parse_citations
 
 CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
@@ -550,8 +551,15 @@ class EntityMatcher:
 
 @lru_cache(maxsize=65536)
 def _lemma(word: str) -> str:
-    """The Swedish lemma of a word (simplemma), for matching "bygger" to "bygga"."""
-    return str(simplemma.lemmatize(word, lang="sv")).casefold()
+    """The Swedish lemma of a word (simplemma), for matching "bygger" to "bygga"; a noun
+    made from a verb is read as the verb, so "samordnar" matches "samordningen" (as in
+    BM25's terms, :func:`vemgorvad.index.lexical.verb_of`).
+
+    >>> _lemma("samordnar"), _lemma("samordningen"), _lemma("nämnden")
+    ('samordna', 'samordna', 'nämnd')
+    """
+    lemma = lexical.mended(word, str(simplemma.lemmatize(word, lang="sv")).casefold())
+    return lexical.verb_of(lemma) or lemma
 
 
 def _candidates(token: str, vocabulary: frozenset[str]) -> list[str]:
