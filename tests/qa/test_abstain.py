@@ -243,6 +243,15 @@ def test_a_section_cited_by_number_is_named_when_no_document_holds_it(engine):
     assert "3 kap. 1 § brottsbalken" in summary
 
 
+def test_a_chapter_no_document_holds_is_named(engine):
+    # the corpus holds chapters 4 and 6 of brottsbalken, and no passage cites chapter 2
+    answer = engine.ask("Vilka brott regleras i 2 kap. brottsbalken?")
+    assert answer["abstain_reason"] == "unknown_section"
+    assert "2 kap. brottsbalken" in answer["summary"]
+    summary = engine.ask("Vad säger 2 kap. LVU?")["summary"]
+    assert "vad 2 kap. LVU säger" in summary  # one law, said as written
+
+
 def test_a_section_no_document_holds_but_one_cites_is_not_refused_as_unknown(engine):
     # brottsbalken 4 kap. 4 b § (unlawful persecution) cites 3 kap. 5 § (assault)
     citing = [pid for pid, p in engine.passages.items() if "3 kap. 5 §" in p.text]

@@ -289,6 +289,29 @@ def test_asked_what_a_section_says_the_answer_quotes_its_opening(engine, questio
     assert answer["summary"].lstrip("”“").startswith(opening)
 
 
+def test_asked_what_a_chapter_says_the_answer_reads_it_from_its_first_section(engine):
+    # "6 kap. brottsbalken" names where to look and nothing else: the chapter in order
+    answer = engine.ask("Vad säger 6 kap. brottsbalken?")
+    ids = [p["id"] for p in answer["passages"]]
+    assert ids[:2] == ["SFS 1962:700 6 kap. 1 §", "SFS 1962:700 6 kap. 1 a §"]
+    assert answer["answerable"] and answer["confidence"] == 1.0
+    assert answer["evidence"][0]["text"].startswith("1 § Den som, med en person som inte deltar")
+
+
+@pytest.mark.parametrize(
+    ("question", "chapter"),
+    [
+        # searched without the chapter: 4 kap. (olaga tvång: "brottet är grovt") came first
+        ("Vilka brott regleras i 6 kap. brottsbalken?", "SFS 1962:700 6 kap."),
+        # and 10, 1 and 6 kap. and the convention
+        ("Vilka regler om barn finns i 11 kap. socialtjänstlagen?", "SFS 2001:453 11 kap."),
+    ],
+)
+def test_a_question_naming_a_chapter_is_answered_from_that_chapter(engine, question, chapter):
+    ids = [p["id"] for p in engine.ask(question)["passages"][:5]]
+    assert all(pid.startswith(chapter) for pid in ids), ids
+
+
 @pytest.mark.parametrize(
     ("section", "named"),
     [

@@ -344,7 +344,7 @@ class Reasons:
             return "unknown_law", {"laws": ", ".join(laws)}
         if "unknown_source" in rules and (source := matcher.unknown_source(text)):
             return "unknown_source", {"source": source}
-        cited = understand.cited_sections(text)
+        cited = understand.cited_sections(text) or understand.cited_chapters(text)
         if (
             "unknown_section" in rules
             and cited

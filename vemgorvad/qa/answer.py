@@ -63,6 +63,8 @@ class Analysis:
     it asks about (looked up, first)."""
     entry_into_force: bool = False
     """Whether :attr:`cited` are the sources of a named law's entry into force."""
+    within: tuple[str, ...] = ()
+    """The passages of the chapters the question names without a section (first)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,11 @@ class Engine:
             self._passage_entities,
             lambda iri: graph.facts_by_entity.get(iri, ()),
             settings.ABSTAIN_RULES,
-            lambda iri: iri in self._section_passages or iri in self._cited_sections,
+            lambda iri: (
+                iri in self._section_passages
+                or iri in self._chapter_passages
+                or iri in self._cited_sections
+            ),
             lambda passage: facts_view.source_name(passage, graph),
         )
 
@@ -180,10 +186,14 @@ class Engine:
             for pid, iris in named["passages"].items()
         }
         self._section_passages: dict[str, list[str]] = {}
+        chapters: dict[str, dict[str, None]] = {}
         for passage in passages:
             for iri in own[passage.id]:
                 if "#" in iri:
                     self._section_passages.setdefault(iri, []).append(passage.id)
+                if chapter := understand.chapter_of(iri):
+                    chapters.setdefault(chapter, {})[passage.id] = None
+        self._chapter_passages = {chapter: list(ids) for chapter, ids in chapters.items()}
         by_entity: dict[str, list[int]] = {}
         self._facts_of_passage: dict[str, list[int]] = {}
         for row, fact in enumerate(self._facts):
@@ -209,6 +219,10 @@ class Engine:
             for p in passages
             for iri, words in self.graph.citations.get(p.id, ())
             for section in prepared.sections_cited(iri, words)
+        }
+        # a chapter is cited where a section of it is
+        self._cited_sections |= {
+            chapter for s in self._cited_sections if (chapter := understand.chapter_of(s))
         }
         statutes = {p.document for p in passages if prepared.LAW_NUMBER.search(p.document)}
         self._law_documents: dict[str, set[str]] = {}
@@ -426,14 +440,21 @@ class Engine:
         ]
 
     def _rank_passages(
-        self, candidates: list[Any], rows: np.ndarray, cited: Sequence[str] = ()
+        self,
+        candidates: list[Any],
+        rows: np.ndarray,
+        cited: Sequence[str] = (),
+        within: frozenset[str] = frozenset(),
     ) -> tuple[list[Scored], np.ndarray]:
         """The candidates by the ranker's score, best first, and the rows in that order.
 
         A section the question cites by number is looked up, not searched: its passages
         come first, in the order cited, each as likely to hold the answer as the best
         candidate at least (no question the ranker was fitted on cites one, so no fitted
-        weight could say how much a citation is worth).
+        weight could say how much a citation is worth). The passages of a chapter it names
+        without a section (``within``) come before the rest, in the order of their scores,
+        the first of them as likely as the best candidate: the question has said where to
+        look, not which section answers.
         """
         scores = self.ranker.score(rows)
         first = {pid: i for i, pid in enumerate(cited)}
@@ -443,10 +464,17 @@ class Engine:
                 [max(float(v), best) if c.passage_id in first else float(v)
                  for v, c in zip(scores, candidates, strict=True)]
             )
+        inside = [i for i, c in enumerate(candidates) if c.passage_id in within]
+        if inside:  # the chapter's best as likely as the best candidate, its order kept
+            scores = np.asarray(scores, dtype=float).copy()
+            scores[inside] += max(0.0, float(scores.max()) - float(scores[inside].max()))
         order = sorted(
             range(len(candidates)),
             key=lambda i: (
-                first.get(candidates[i].passage_id, len(first)), -scores[i], candidates[i].row
+                first.get(candidates[i].passage_id, len(first)),
+                bool(within) and candidates[i].passage_id not in within,
+                -scores[i],
+                candidates[i].row,
             ),
         )
         ranked = [
@@ -518,10 +546,14 @@ class Engine:
         cited = self.cited_passages(text)
         in_force = [] if cited else self.entry_into_force_passages(text, mentions)
         cited = cited or in_force
+        chapters = () if cited else understand.cited_chapters(text)
+        in_chapters = [p for c in chapters for p in self._chapter_passages.get(c.iri, ())]
+        if in_chapters and understand.asks_only_what_it_says(text, lang):
+            cited, in_chapters = in_chapters, []  # "Vad säger 6 kap. BrB?": read in order
         candidates, rows = self.candidate_features(
-            text, vector, mentions, lang, rest_vector, cited
+            text, vector, mentions, lang, rest_vector, cited or in_chapters
         )
-        ranked, rows = self._rank_passages(candidates, rows, cited)
+        ranked, rows = self._rank_passages(candidates, rows, cited, frozenset(in_chapters))
         top = rows[: settings.QUESTION_PASSAGES]
         signals = question_row(
             [s.score for s in ranked],
@@ -534,7 +566,15 @@ class Engine:
             self.matcher.unknown_name_words(text),
         )
         return Analysis(
-            lang, understand.kind(text), mentions, ranked, rows, signals, cited, bool(in_force)
+            lang,
+            understand.kind(text),
+            mentions,
+            ranked,
+            rows,
+            signals,
+            cited,
+            bool(in_force),
+            tuple(in_chapters),
         )
 
     def _answer_one(
@@ -558,7 +598,7 @@ class Engine:
         answerable, confidence = self._probabilities(signals)
         # a question asking what the sections it cites say is answered by their own words,
         # looked up, not searched: nothing is uncertain about which passage holds them
-        quoting = bool(analysis.cited) and understand.asks_what_cited_says(text, lang)
+        quoting = bool(analysis.cited) and understand.asks_only_what_it_says(text, lang)
         # nor about when a law entered into force, when the graph dates it from its source
         if quoting or analysis.entry_into_force:
             answerable = confidence = 1.0
@@ -574,7 +614,9 @@ class Engine:
         cited = set(analysis.cited)  # a section looked up is quoted first
         if quoting:
             evidence = evidence_sentences.opening(
-                self._cited_stycken(text), self.index, lambda pid: self.passages[pid].text
+                self._cited_stycken(text) or [(pid, None) for pid in analysis.cited],
+                self.index,
+                lambda pid: self.passages[pid].text,
             )
         else:
             evidence = evidence_sentences.select(

@@ -100,7 +100,8 @@ def law_spans(question: str) -> tuple[tuple[int, int, str], ...]:
 class CitedSection:
     """A section a question cites by number: its provision IRI down to the section (a
     stycke or punkt cited is looked up in its section), how it is said, and the stycke
-    cited, if one is."""
+    cited, if one is. (A chapter named without a section is one too, its IRI the
+    chapter's: :func:`cited_chapters`.)"""
 
     iri: str
     name: str
@@ -130,21 +131,55 @@ def cited_sections(question: str) -> tuple[CitedSection, ...]:
     return tuple(found.values())
 
 
-def asks_what_cited_says(question: str, lang: str) -> bool:
-    """Whether a question is a citation and nothing else to look for: it asks what the
-    sections it cites say, in their own words (``cues.json: reading_words``).
+_CHAPTER = re.compile(r"^[^#]*#K\d+[a-z]?")
 
-    >>> asks_what_cited_says("Vad säger 6 kap. 1 § brottsbalken?", "sv")
+
+def chapter_of(iri: str) -> str | None:
+    """A provision IRI down to its chapter (None for a law without chapters).
+
+    >>> chapter_of("https://lagen.nu/1962:700#K6P11"), chapter_of("https://lagen.nu/1988:870#P38")
+    ('https://lagen.nu/1962:700#K6', None)
+    """
+    found = _CHAPTER.match(iri)
+    return found.group() if found else None
+
+
+def cited_chapters(question: str) -> tuple[CitedSection, ...]:
+    """The chapters a question names without a section ("Vilka brott regleras i 6 kap.
+    brottsbalken?"), in the order named.
+
+    >>> [(c.iri, c.name) for c in cited_chapters("Vilka brott regleras i 6 kap. BrB?")]
+    [('https://lagen.nu/1962:700#K6', '6 kap. brottsbalken')]
+    >>> cited_chapters("Vad säger 6 kap. 11 § brottsbalken?"), cited_chapters("Vad säger 6 kap.?")
+    ((), ())
+    """
+    found: dict[str, CitedSection] = {}
+    for ref in parse_citations(question):
+        if ref.act and ref.chapter and not ref.section and ref.target:
+            iri = chapter_of(ref.target)
+            act = ref.act_label or ref.sfs or ""
+            name = f"{_spaced(ref.chapter)} kap. {act[:1].lower()}{act[1:]}"
+            if iri:
+                found.setdefault(iri, CitedSection(iri, name.strip()))
+    return tuple(found.values())
+
+
+def asks_only_what_it_says(question: str, lang: str) -> bool:
+    """Whether a question, its laws and citations aside, is made of words of asking what
+    they say (``cues.json: reading_words``): a question that cites sections or chapters and
+    asks that alone asks for their own words.
+
+    >>> asks_only_what_it_says("Vad säger 6 kap. 1 § brottsbalken?", "sv")
     True
-    >>> asks_what_cited_says("What does 38 § LVM say?", "en")
+    >>> asks_only_what_it_says("What does 38 § LVM say?", "en")
     True
-    >>> asks_what_cited_says("Vad säger 5 kap. 11 § SoL om våld mot kvinnor?", "sv")
+    >>> asks_only_what_it_says("Vad handlar 4 kap. brottsbalken om?", "sv")
+    True
+    >>> asks_only_what_it_says("Vad säger 5 kap. 11 § SoL om våld mot kvinnor?", "sv")
     False
-    >>> asks_what_cited_says("Vad säger brottsbalken?", "sv")
+    >>> asks_only_what_it_says("Vilka brott regleras i 6 kap. brottsbalken?", "sv")
     False
     """
-    if not cited_sections(question):
-        return False
     return content_lemmas(without_laws(question), lang) <= _reading_lemmas()
 
 
@@ -429,6 +464,7 @@ class EntityMatcher:
             out.append(question[shared.start() if shared else found.start() : found.end()])
         # a law named without a law word, which the citation parser knows ("LVU", "LSS",
         # "lagen (1990:52)"): unknown when the corpus holds neither its text nor facts of it
+        unknown: list[tuple[int, int, str]] = []
         for start, end, key in spans:
             if key in self.held_laws or key in self._curated_laws:
                 continue
@@ -437,8 +473,11 @@ class EntityMatcher:
             opening = re.search(r"\w+\s*\(\s*$", question[:start])  # "lagen (1990:52)"
             if opening and question[end:].lstrip().startswith(")"):
                 start, end = opening.start(), question.index(")", end) + 1
-            out.append(question[start:end])
-        return out
+            if unknown and unknown[-1][2] == key and not question[unknown[-1][1] : start].strip():
+                unknown[-1] = (unknown[-1][0], end, key)  # "2 kap. LVU" is one name
+            else:
+                unknown.append((start, end, key))
+        return out + [question[start:end] for start, end, _ in unknown]
 
     def coverage(self, question: str, lang: str) -> float:
         """The share of the question's content words that the documents or the graph use.
