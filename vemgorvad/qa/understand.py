@@ -144,6 +144,7 @@ def chapter_of(iri: str) -> str | None:
     return found.group() if found else None
 
 
+@lru_cache(maxsize=1024)
 def cited_chapters(question: str) -> tuple[CitedSection, ...]:
     """The chapters a question names without a section ("Vilka brott regleras i 6 kap.
     brottsbalken?"), in the order named.
