@@ -14,13 +14,13 @@ The analyser turns text into index terms in four steps:
    word (allowing the binding ``-s-`` and the ``-o-``/``-u-``/dropped-vowel forms of a
    first part) also yields those two parts, so ``människohandelsbrott`` is indexed as
    itself and as ``människohandel`` and ``brott``. Known means a base form in
-   simplemma's Swedish dictionary or among the corpus's own lemmas;
-5. a noun made from a verb by ``-ning``/``-ing`` also yields the verb, when the dictionary
-   knows it: ``samordning`` is indexed as itself and as ``samordna``, so "Vem samordnar
-   …?" finds "ansvarar för samordningen", and "utredning" finds "utreder".
+   simplemma's Swedish dictionary or among the corpus's own lemmas.
 
 The same analysis runs on queries and passages, so an inflected or compound form in
-either finds the other.
+either finds the other. A query's noun made from a verb by ``-ning``/``-ing`` also searches
+the verb, when the dictionary knows it: "Vem gör utredningen?" finds "nämnden utreder"
+(:func:`verb_of`; the passages' nouns were indexed with their verbs too, and that measured
+worse: ``settings.MIN_DERIVATION_STEM``).
 """
 
 from __future__ import annotations
@@ -149,26 +149,31 @@ class SwedishAnalyzer:
         """The lemmas of the text's non-stopwords, in order."""
         return [self.lemma(word) for word in self.words(text)]
 
-    def terms(self, text: str) -> list[str]:
-        """Index terms: each lemma, followed by its compound parts.
+    def terms(self, text: str, verbs: bool = False) -> list[str]:
+        """Index terms: each lemma, followed by its compound parts (and for a query, each
+        with the verb it is made from).
 
         >>> SwedishAnalyzer().terms("människohandelsbrottet")
         ['människohandelsbrott', 'människohandel', 'brott']
+        >>> SwedishAnalyzer().terms("samordningen", verbs=True)
+        ['samordning', 'samordna']
         """
-        return self.lemma_terms(self.lemmas(text))
+        return self.lemma_terms(self.lemmas(text), verbs)
 
-    def lemma_terms(self, lemmas: Iterable[str]) -> list[str]:
-        """Index terms of lemmas already found: each, followed by its compound parts, each
-        with the verb it is made from.
+    def lemma_terms(self, lemmas: Iterable[str], verbs: bool = False) -> list[str]:
+        """Index terms of lemmas already found: each, followed by its compound parts (and
+        for a query, each with the verb it is made from).
 
-        >>> SwedishAnalyzer().lemma_terms(["socialnämnd", "brottsutredning"])
-        ['socialnämnd', 'social', 'nämnd', 'brottsutredning', 'brott', 'utredning', 'utreda']
+        >>> SwedishAnalyzer().lemma_terms(["socialnämnd"])
+        ['socialnämnd', 'social', 'nämnd']
+        >>> SwedishAnalyzer().lemma_terms(["brottsutredning"], verbs=True)
+        ['brottsutredning', 'brott', 'utredning', 'utreda']
         """
         terms: list[str] = []
         for lemma in lemmas:
             for term in (lemma, *self.parts(lemma)) if self.split_compounds else (lemma,):
                 terms.append(term)
-                verb = verb_of(term)
+                verb = verb_of(term) if verbs else None
                 if verb:
                     terms.append(verb)
         return terms
@@ -393,9 +398,11 @@ class LexicalIndex:
         """
         if isinstance(query, str):
             query = Query(query)
-        terms = self.analyzer.terms(query.text)
         if isinstance(self.analyzer, SwedishAnalyzer):
-            terms += self.analyzer.lemma_terms(query.lemmas)
+            terms = self.analyzer.terms(query.text, verbs=True)
+            terms += self.analyzer.lemma_terms(query.lemmas, verbs=True)
+        else:
+            terms = self.analyzer.terms(query.text)
         ids = [self._vocabulary[t] for t in terms if t in self._vocabulary]
         if not ids or self._retriever is None:
             return np.zeros(self.size, np.float32)
