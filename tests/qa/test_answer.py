@@ -262,6 +262,9 @@ def test_the_facts_an_answering_sentence_states_come_first(answers):
         ("What does 5 kap. 11 § SoL say about victims of crime?", "SFS 2001:453 5 kap. 11 §"),
         ("Vad säger 4 kap. 1 a § BrB?", "SFS 1962:700 4 kap. 1 a §"),
         ("BrB 4 kap 1a §", "SFS 1962:700 4 kap. 1 a §"),  # its letter without the space, as typed
+        # cited the English way, as the Government Offices' translations do
+        ("What does Chapter 5, Section 11 of the Social Services Act say?", "SFS 2001:453 5 kap. 11 §"),
+        ("Is Section 11 of Chapter 6 of the Penal Code about buying sex?", "SFS 1962:700 6 kap. 11 §"),
     ],
 )
 def test_a_section_cited_by_number_is_looked_up_and_quoted(engine, question, section):

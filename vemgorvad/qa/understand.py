@@ -25,6 +25,7 @@ from vemgorvad import settings
 from vemgorvad.graph.model import Entity
 from vemgorvad.index import lexical
 from vemgorvad.legal import parse as parse_citations
+from vemgorvad.legal.english import swedish_form
 
 CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
 
@@ -116,11 +117,13 @@ def cited_sections(question: str) -> tuple[CitedSection, ...]:
     ['https://lagen.nu/2001:453#K14P1', 'https://lagen.nu/1988:870#P38']
     >>> cited_sections("Vad säger 3 kap. 1 a § BrB?")[0].name
     '3 kap. 1 a § brottsbalken'
+    >>> cited_sections("What does Chapter 5, Section 11 of the Social Services Act say?")[0].name
+    '5 kap. 11 § socialtjänstlagen'
     >>> cited_sections("Vad säger 2 kap. brottsbalken?"), cited_sections("Vad säger 11 §?")
     ((), ())
     """
     found: dict[str, CitedSection] = {}
-    for ref in parse_citations(question):
+    for ref in parse_citations(swedish_form(question)):
         if not (ref.act and ref.section and ref.target):
             continue
         iri = section_of(ref.target)
@@ -155,7 +158,7 @@ def cited_chapters(question: str) -> tuple[CitedSection, ...]:
     ((), ())
     """
     found: dict[str, CitedSection] = {}
-    for ref in parse_citations(question):
+    for ref in parse_citations(swedish_form(question)):
         if ref.act and ref.chapter and not ref.section and ref.target:
             iri = chapter_of(ref.target)
             act = ref.act_label or ref.sfs or ""
@@ -181,7 +184,7 @@ def asks_only_what_it_says(question: str, lang: str) -> bool:
     >>> asks_only_what_it_says("Vilka brott regleras i 6 kap. brottsbalken?", "sv")
     False
     """
-    return content_lemmas(without_laws(question), lang) <= _reading_lemmas()
+    return content_lemmas(without_laws(swedish_form(question)), lang) <= _reading_lemmas()
 
 
 @lru_cache(maxsize=1)
