@@ -399,15 +399,18 @@ class Engine:
             return None
         return rest, self.embedder.encode_queries([rest])[0] if vector is None else vector
 
-    def entry_into_force_passages(self, text: str, mentions: Sequence[Mention]) -> list[str]:
+    def entry_into_force_passages(
+        self, text: str, mentions: Sequence[Mention], kind: str | None = None
+    ) -> list[str]:
         """For a question asking when a law it names entered into force ("När trädde LVM i
         kraft?", a question of kind "when"), the passages that say so: the sources of the
         graph's dated events of its entry into force (a statute's own transitional
         provisions, or a memo's account). They are looked up, not searched, like a section
         cited by number: the amendments' transitional provisions ("Denna lag träder i kraft
-        den 1 juli 1994") stand as close to the question as the act's own."""
+        den 1 juli 1994") stand as close to the question as the act's own. (``kind``: the
+        question's, if the caller has it.)"""
         asks = re.search(understand.CUES["in_force"], text.casefold())
-        if understand.kind(text) != "when" or not asks:
+        if (kind or understand.kind(text)) != "when" or not asks:
             return []  # "Vilka ändringar trädde i kraft 2021?" asks what, not when
         out: list[str] = []
         for mention in mentions:
@@ -540,11 +543,11 @@ class Engine:
             vector: its embedding.
             rest_vector: its embedding without the laws it names, if the caller has it.
         """
-        lang = understand.language(text)
+        lang, kind = understand.language(text), understand.kind(text)
         mentions = self.matcher.find(text)
         mentions += self._semantic_mentions(vector, mentions)
         cited = self.cited_passages(text)
-        in_force = [] if cited else self.entry_into_force_passages(text, mentions)
+        in_force = [] if cited else self.entry_into_force_passages(text, mentions, kind)
         cited = cited or in_force
         chapters = () if cited else understand.cited_chapters(text)
         in_chapters = [p for c in chapters for p in self._chapter_passages.get(c.iri, ())]
@@ -567,7 +570,7 @@ class Engine:
         )
         return Analysis(
             lang,
-            understand.kind(text),
+            kind,
             mentions,
             ranked,
             rows,
