@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from vemgorvad.legal.grammar import data_rows
+from vemgorvad.legal.grammar import english_names
 
 _NUMBER = r"\d+(?:\s?[a-z](?![\w.]))?"
 _CHAPTER = r"(?:chapter|chap\.)\s*"
@@ -29,12 +29,7 @@ _WHERE = (
 @cache
 def _titles() -> dict[str, str]:
     """English statute names, case folded → SFS number."""
-    return {
-        name.strip().casefold(): row[0]
-        for row in data_rows("acts_en.tsv")
-        for name in [row[1], *(row[2].split("|") if len(row) > 2 else [])]
-        if name.strip()
-    }
+    return {name.casefold(): sfs for sfs, names in english_names().items() for name in names}
 
 
 @cache

@@ -184,20 +184,27 @@ def act_names(sfs: str) -> tuple[str, ...]:
     return ()
 
 
+@cache
+def english_names() -> dict[str, tuple[str, ...]]:
+    """Every statute's English title and other English names (``acts_en.tsv``), title
+    first, by SFS number (read once)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for row in data_rows("acts_en.tsv"):
+        others = row[2].split("|") if len(row) > 2 else []
+        table[row[0]] = tuple(name.strip() for name in [row[1], *others] if name.strip())
+    return table
+
+
 def act_names_en(sfs: str) -> tuple[str, ...]:
-    """A statute's English title and other English names (``acts_en.tsv``), by its SFS
-    number, the title first; empty for one the table does not hold.
+    """A statute's English title and other English names, by its SFS number, the title
+    first; empty for one the table does not hold.
 
     >>> act_names_en("2014:322")
     ('Criminal Injuries Compensation Act',)
     >>> act_names_en("1999:999")
     ()
     """
-    for row in data_rows("acts_en.tsv"):
-        if row[0] == sfs:
-            others = row[2].split("|") if len(row) > 2 else []
-            return tuple(name.strip() for name in [row[1], *others] if name.strip())
-    return ()
+    return english_names().get(sfs, ())
 
 
 @cache
