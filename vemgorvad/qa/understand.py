@@ -24,6 +24,7 @@ from rapidfuzz.distance import Levenshtein
 from vemgorvad import settings
 from vemgorvad.graph.model import Entity
 from vemgorvad.index import lexical
+from vemgorvad.legal import LegalRef
 from vemgorvad.legal import parse as parse_citations
 from vemgorvad.legal.english import swedish_form
 
@@ -110,6 +111,20 @@ class CitedSection:
 
 
 @lru_cache(maxsize=1024)
+def _cited(question: str) -> tuple[tuple[LegalRef, str], ...]:
+    """The provisions a question cites in a statute (parsed once, English citations put the
+    Swedish way), each with how it is said: "6 kap. 11 § brottsbalken", "6 kap. brottsbalken"."""
+    out: list[tuple[LegalRef, str]] = []
+    for ref in parse_citations(swedish_form(question)):
+        if ref.act and ref.target and (ref.section or ref.chapter):
+            act = ref.act_label or ref.sfs or ""
+            chapter = f"{_spaced(ref.chapter)} kap. " if ref.chapter else ""
+            section = f"{_spaced(ref.section)} § " if ref.section else ""
+            out.append((ref, f"{chapter}{section}{act[:1].lower()}{act[1:]}".strip()))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)
 def cited_sections(question: str) -> tuple[CitedSection, ...]:
     """The sections a question cites by number, in the order cited.
 
@@ -123,14 +138,10 @@ def cited_sections(question: str) -> tuple[CitedSection, ...]:
     ((), ())
     """
     found: dict[str, CitedSection] = {}
-    for ref in parse_citations(swedish_form(question)):
-        if not (ref.act and ref.section and ref.target):
-            continue
-        iri = section_of(ref.target)
-        act = ref.act_label or ref.sfs or ""
-        chapter = f"{_spaced(ref.chapter)} kap. " if ref.chapter else ""
-        name = f"{chapter}{_spaced(ref.section)} § {act[:1].lower()}{act[1:]}"
-        found.setdefault(iri, CitedSection(iri, name.strip(), ref.paragraph))
+    for ref, name in _cited(question):
+        if ref.section:
+            iri = section_of(ref.target)
+            found.setdefault(iri, CitedSection(iri, name, ref.paragraph))
     return tuple(found.values())
 
 
@@ -158,13 +169,9 @@ def cited_chapters(question: str) -> tuple[CitedSection, ...]:
     ((), ())
     """
     found: dict[str, CitedSection] = {}
-    for ref in parse_citations(swedish_form(question)):
-        if ref.act and ref.chapter and not ref.section and ref.target:
-            iri = chapter_of(ref.target)
-            act = ref.act_label or ref.sfs or ""
-            name = f"{_spaced(ref.chapter)} kap. {act[:1].lower()}{act[1:]}"
-            if iri:
-                found.setdefault(iri, CitedSection(iri, name.strip()))
+    for ref, name in _cited(question):
+        if not ref.section and (iri := chapter_of(ref.target)):
+            found.setdefault(iri, CitedSection(iri, name))
     return tuple(found.values())
 
 
@@ -595,8 +602,8 @@ class EntityMatcher:
 @lru_cache(maxsize=65536)
 def _lemma(word: str) -> str:
     """The Swedish lemma of a word (simplemma), for matching "bygger" to "bygga"; a noun
-    made from a verb is read as the verb, so "samordnar" matches "samordningen" (as in
-    BM25's terms, :func:`vemgorvad.index.lexical.verb_of`).
+    made from a verb is read as the verb, so "samordnar" matches "samordningen" (BM25
+    searches a question's noun as its verb the same way, :func:`vemgorvad.index.lexical.verb_of`).
 
     >>> _lemma("samordnar"), _lemma("samordningen"), _lemma("nämnden")
     ('samordna', 'samordna', 'nämnd')
