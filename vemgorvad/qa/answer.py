@@ -63,8 +63,6 @@ class Analysis:
     it asks about (looked up, first)."""
     entry_into_force: bool = False
     """Whether :attr:`cited` are the sources of a named law's entry into force."""
-    within: tuple[str, ...] = ()
-    """The passages of the chapters the question names without a section (first)."""
 
 
 @dataclass(frozen=True)
@@ -568,17 +566,7 @@ class Engine:
             lang == "en",
             self.matcher.unknown_name_words(text),
         )
-        return Analysis(
-            lang,
-            kind,
-            mentions,
-            ranked,
-            rows,
-            signals,
-            cited,
-            bool(in_force),
-            tuple(in_chapters),
-        )
+        return Analysis(lang, kind, mentions, ranked, rows, signals, cited, bool(in_force))
 
     def _answer_one(
         self,
