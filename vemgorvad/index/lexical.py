@@ -373,13 +373,7 @@ class LexicalIndex:
             swedish = analyzer = SwedishAnalyzer(split_compounds=split_compounds)
             lemmatised = [swedish.lemmas(text) for text in texts]
             swedish.corpus_lemmas = {lemma for lemmas in lemmatised for lemma in lemmas}
-            if split_compounds:
-                documents = [
-                    [term for lemma in lemmas for term in (lemma, *swedish.parts(lemma))]
-                    for lemmas in lemmatised
-                ]
-            else:
-                documents = lemmatised
+            documents = [swedish.lemma_terms(lemmas) for lemmas in lemmatised]
         if not any(documents):  # bm25s cannot index a corpus without terms
             return cls(analyzer, None, len(texts))
         retriever = bm25s.BM25(k1=settings.BM25_K1, b=settings.BM25_B, method=settings.BM25_METHOD)
