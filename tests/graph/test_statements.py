@@ -29,7 +29,7 @@ from vemgorvad.graph.extract import link_mentions
 from vemgorvad.graph.model import KnowledgeGraph
 from vemgorvad.graph.statements import Statement, StatementReport, extract_statements
 from vemgorvad.ui.viewmodels.matrix import responsibility_matrix
-from vemgorvad.vocab import VGV, passage_iri
+from vemgorvad.vocab import ACTOR, VGV, passage_iri
 
 HERE = Path(__file__).parent
 CASES = [json.loads(line) for line in (HERE / "extraction_cases.jsonl").read_text("utf-8").splitlines() if line.strip()]
@@ -285,3 +285,38 @@ def test_a_memo_from_elsewhere_yields_statements_of_its_own_bodies(tmp_path: Pat
         actor = next(a for a in graph.subjects(SKOS.prefLabel, None) if _label(graph, str(a)) == name)
         assert (actor, PROV.wasGeneratedBy, VGV.extractor) in graph
         assert (actor, VGV.actorKind, VGV.MunicipalActor) in graph, name
+
+
+def test_another_municipalitys_socialnamnd_is_its_own(tmp_path: Path) -> None:
+    """A memo of another municipality says "Socialnämnden" and "förvaltningen" as Uppsala's
+    does (the memo above with the names every municipality uses): those are its own bodies,
+    "Socialnämnden i Västerås", not the curated committee, which gained its duties before.
+    The statutes' "socialnämnden" is still the curated one, the body every municipality has."""
+    memo = MEMO_ELSEWHERE.read_text(encoding="utf-8")
+    for old, new in (
+        ("Sociala resursnämnden", "Socialnämnden"),
+        ("Sociala resursförvaltningen", "Socialförvaltningen"),
+        ("Ekby kommun", "Västerås stad"),
+        ("Ekby", "Västerås"),
+    ):
+        memo = memo.replace(old, new)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(settings.corpus_dir(), corpus)
+    (corpus / "pm_vasteras.md").write_text(memo, encoding="utf-8")
+    documents = load_corpus(corpus).documents
+    graph = build_graph(documents)
+    link_mentions(graph, documents)
+    report = extract_statements(graph, documents)
+    mine = [s for s in report.statements if s.document_id == "pm_vasteras"]
+    bearers = {_label(graph, s.subject) for s in mine}
+    assert {"Socialnämnden i Västerås", "Socialförvaltningen i Västerås"} <= bearers
+    assert not bearers & {"Socialnämnden", "Socialförvaltningen", "Mottagningsenheten"}
+    tasked = [s for s in mine if s.statement.startswith("har i uppdrag att redovisa")]
+    assert [_label(graph, s.subject) for s in tasked] == ["Socialförvaltningen i Västerås"]  # the issuer
+    mentioning = {str(p) for p in graph.subjects(VGV.mentions, ACTOR["socialnamnden"])}
+    assert not [p for p in mentioning if "pm_vasteras" in p]
+    assert [p for p in mentioning if "2001" in p and "453" in p]  # socialtjänstlagen's
+    theirs = next(a for a in graph.subjects(SKOS.prefLabel, None) if _label(graph, str(a)) == "Socialnämnden i Västerås")
+    assert (theirs, VGV.actorKind, VGV.MunicipalActor) in graph
+    assert (theirs, PROV.wasGeneratedBy, VGV.extractor) in graph
+    assert {str(v) for v in graph.objects(theirs, SKOS.prefLabel)} >= {"Social Welfare Committee (Västerås)"}

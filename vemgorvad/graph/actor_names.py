@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import ORG, PROV, SKOS
+from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 from rdflib.term import Node
 
 from vemgorvad.graph.resolve import strip_genitive
@@ -40,6 +40,8 @@ __all__ = [
     "add_extracted_actor",
     "english_name",
     "kind_of_name",
+    "municipality_of",
+    "scoped_name",
 ]
 
 WORDS = json.loads(
@@ -136,6 +138,31 @@ _ACRONYM = re.compile(r"^\w*[A-ZÅÄÖ]\w*[A-ZÅÄÖ]")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;§•*#>]|\d[.)])\s*$")
 
 
+_MUNICIPALITY = re.compile(r"(?P<place>\S.*?)\s+(?:kommun|stad)", re.IGNORECASE)
+
+
+def municipality_of(issuer: str) -> str | None:
+    """The municipality a document's issuer names, if it names one.
+
+    >>> municipality_of("Västerås stad, Socialförvaltningen"), municipality_of("Socialdepartementet")
+    ('Västerås stad', None)
+    """
+    for part in issuer.split(","):
+        if _MUNICIPALITY.fullmatch(part.strip()):
+            return part.strip()
+    return None
+
+
+def scoped_name(body: str, municipality: str) -> str:
+    """What a municipal body of another municipality is called: its name and the place.
+
+    >>> scoped_name("Socialnämnden", "Västerås stad"), scoped_name("Kommunstyrelsen", "Ekby kommun")
+    ('Socialnämnden i Västerås', 'Kommunstyrelsen i Ekby')
+    """
+    match = _MUNICIPALITY.fullmatch(municipality)
+    return f"{body} i {match['place'] if match else municipality}"
+
+
 @dataclass(frozen=True)
 class _Entry:
     """One way a label names an actor."""
@@ -154,6 +181,7 @@ class NewActor:
     iri: URIRef | None = None
     confidence: float = 0.0
     first_document: str = ""
+    english: str | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +252,23 @@ class ActorMatcher:
             del self.by_key[key]
         self.folded = self._unambiguous(folded)
         self.exact = self._unambiguous(exact)
+        self.municipality: dict[Node, str] = {
+            document: where
+            for document, issuer in graph.subject_objects(DCTERMS.publisher)
+            if (where := municipality_of(str(issuer)))
+        }
+        # a body every municipality has: its Swedish and English names, its municipalities
+        self.generic: dict[Node, tuple[str, str | None, frozenset[str]]] = {}
+        for actor in actors:
+            unit = any((actor, RDF.type, kind) in graph for kind in (ORG.OrganizationalUnit, ORG.Post))
+            if not unit or (actor, VGV.actorKind, VGV.MunicipalActor) not in graph:
+                continue
+            names = {str(v.language): str(v) for v in graph.objects(actor, SKOS.prefLabel) if isinstance(v, Literal)}
+            swedish = names.get("sv", "")
+            homes = frozenset(self.municipality[d] for d in self.home[actor] if d in self.municipality)
+            common = swedish and all(token.casefold() in lowercase_words for _, _, token in _tokens(swedish))
+            if common and homes:
+                self.generic[actor] = (swedish, names.get("en"), homes)
         self.first_words = {key[0] for key in self.folded} | {key[0] for key in self.exact}
         self.longest = max((len(key) for key in (*self.folded, *self.exact)), default=1)
 
@@ -266,6 +311,31 @@ class ActorMatcher:
         words = tuple(token.casefold() for _, _, token in _tokens(label))
         entry = self.folded.get(words) or self.folded.get((*words[:-1], strip_genitive(words[-1])))
         return entry is not None and entry.local
+
+    def elsewhere(self, actor: Node, document: Node) -> str | None:
+        """The name of a municipal body of the curated municipality's kind when a document
+        of another municipality names it ("Socialnämnden i Västerås"), else None."""
+        generic = self.generic.get(actor)
+        where = self.municipality.get(document)
+        if generic is None or where is None or where in generic[2]:
+            return None
+        return scoped_name(generic[0], where)
+
+    def _scoped(self, actor: URIRef, name: str) -> tuple[URIRef | None, NewActor | None]:
+        """The node of another municipality's body, or the new actor it becomes."""
+        known = self.actor_for_name(name)
+        if known is not None:
+            return known, None
+        english = self.generic[actor][1]
+        place = name.rsplit(" i ", 1)[-1]
+        new = NewActor(
+            fold_label(name),  # "… i Västerås": the place's s is no genitive
+            name,
+            VGV.MunicipalActor,
+            confidence=CONFIDENCE["label"],
+            english=f"{english} ({place})" if english else None,
+        )
+        return None, new
 
     def actor_for_name(self, name: str) -> URIRef | None:
         """The actor a name (or its genitive) is a label of, or None."""
@@ -347,7 +417,11 @@ class ActorMatcher:
                 matched = text[start:end]
                 if matched.count("(") > matched.count(")") and text[end : end + 1] == ")":
                     end += 1  # "Nationella operativa avdelningen (NOA)"
-                found.append(_Found(start, end, confidence, 0, entry.entity))
+                entity: URIRef | None = entry.entity
+                new: NewActor | None = None
+                if scoped := self.elsewhere(entry.entity, document):
+                    entity, new = self._scoped(entry.entity, scoped)
+                found.append(_Found(start, end, confidence, 0, entity, new))
                 i += length
                 break
             if hit is None:
@@ -446,18 +520,21 @@ def english_name(label: str) -> str | None:
 def kind_of_name(label: str) -> URIRef:
     """The kind of actor a new organisation most likely is, by its name: a state body's if
     it is one of the public bodies of ``data/agency_names_en.tsv``, else that of its
-    organisation ending (:data:`ORGANISATION_SUFFIXES`), a municipality's for "… kommun"
-    or "… stad", else a state body's.
+    organisation ending (:data:`ORGANISATION_SUFFIXES`; a body "… i" a place by its own
+    name's), a municipality's for "… kommun" or "… stad", else a state body's.
 
     >>> names = ("Ekby kommun", "Sociala resursförvaltningen", "Kriminalvården", "Centrala studiestödsnämnden")
     >>> [kind_of_name(n).rsplit("#", 1)[-1] for n in names]
     ['MunicipalActor', 'MunicipalActor', 'StateActor', 'StateActor']
+    >>> kind_of_name("Socialförvaltningen i Västerås").rsplit("#", 1)[-1]
+    'MunicipalActor'
     """
     key = strip_genitive(fold_label(label))
     if english_name(label):
         return VGV.StateActor  # a public body with an English name of its own is a state one
     if key.endswith((" kommun", " stad")):
         return VGV.MunicipalActor
+    key = key.split(" i ", 1)[0]  # "Socialnämnden i Västerås": a body of a place
     for suffix, (_, kind) in ORGANISATION_SUFFIXES.items():
         if key.endswith(suffix):
             return kind
@@ -465,17 +542,22 @@ def kind_of_name(label: str) -> URIRef:
 
 
 def add_extracted_actor(
-    graph: Graph, actor: URIRef, label: str, kind: URIRef, definition: str
+    graph: Graph,
+    actor: URIRef,
+    label: str,
+    kind: URIRef,
+    definition: str,
+    english: str | None = None,
 ) -> None:
     """Write an actor the extraction found in a document (not curated): its types, its
     names — the Swedish label as found and, for a public body, its own English name
-    (:func:`english_name`) — its kind, a definition saying where it was found, and that
-    the extractor made it.
+    (:func:`english_name`; ``english``, if given, is used instead) — its kind, a definition
+    saying where it was found, and that the extractor made it.
     """
     graph.add((actor, RDF.type, VGV.Actor))
     graph.add((actor, RDF.type, ORG.Organization))
     graph.add((actor, SKOS.prefLabel, Literal(label, lang="sv")))
-    if english := english_name(label):
+    if english := english or english_name(label):
         graph.add((actor, SKOS.prefLabel, Literal(english, lang="en")))
     graph.add((actor, VGV.actorKind, kind))
     graph.add((actor, SKOS.definition, Literal(definition, lang="sv")))

@@ -325,7 +325,7 @@ class _Linker:
                 f"Organisation som nämns i «{new.first_document}»; funnen av den automatiska "
                 "extraktionen och inte granskad."
             )
-            add_extracted_actor(graph, new.iri, new.label, new.kind, definition)
+            add_extracted_actor(graph, new.iri, new.label, new.kind, definition, new.english)
             report.new_actors.append(str(new.iri))
         confidences: dict[URIRef, float] = dict(self.new_regulations)
         for (passage, entity), (matched, confidence, citation) in self.mentions.items():

@@ -199,13 +199,18 @@ class StatementExtractor:
     def _issuing_body(self, document: Document, suffix: str) -> URIRef | None:
         """The body of the memo's issuer that a role word means when the text never names
         one of its kind: "förvaltningen" in a memo issued by "Ekby kommun, Sociala
-        resursförvaltningen". A body the graph does not know becomes a new actor."""
+        resursförvaltningen". A body the graph does not know becomes a new actor, and so
+        does one of another municipality ("Västerås stad, Socialförvaltningen": not the
+        curated Socialförvaltningen, :meth:`ActorMatcher.elsewhere`)."""
         for part in (document.issuer or "").split(","):
             name = part.strip()
             key = strip_genitive(fold_label(name))
             if not key.endswith(suffix) or key == suffix.strip():
                 continue
             actor = self.actors.actor_for_name(name)
+            if actor is not None and (scoped := self.actors.elsewhere(actor, document_iri(document.id))):
+                name, key = scoped, fold_label(scoped)  # not the curated municipality's
+                actor = self.actors.actor_for_name(name)
             if actor is None:
                 self.new_actors.setdefault(key, name)
                 actor = new_actor_iri(key)
