@@ -7,7 +7,8 @@ its sections in the first five passages, and the engine must rank them no worse 
 plain dense retrieval over the same index: the curated memo may not push them down. The
 corpus also holds a memo of our own from a municipality the graph does not know
 (``tests/graph/data/pm_ekby_tjansteskrivelse.md``): a question about one of its bodies is
-answered from it, with that body's facts.
+answered from it, with that body's facts, and a question naming its municipality (or
+Uppsala) is answered from that municipality's memo.
 """
 
 from __future__ import annotations
@@ -127,3 +128,23 @@ def test_a_body_of_a_memo_from_elsewhere_is_answered_with_its_facts(extended, qu
     assert answer["passages"][0]["document"] == MEMO_ELSEWHERE.stem
     actors = {(fact.get("actor") or {}).get("label") for fact in answer["facts"]}
     assert "Lindmottagningen" in actors, actors
+
+
+@pytest.mark.parametrize(
+    ("question", "place"),
+    [
+        ("Vem ansvarar för skydd och stöd till offer för människohandel i Uppsala?", "SCN-2022-00355"),
+        ("Vem ansvarar för skydd och stöd till offer för människohandel i Ekby?", MEMO_ELSEWHERE.stem),
+        ("Who supports victims of human trafficking in Ekby?", MEMO_ELSEWHERE.stem),
+    ],
+)
+def test_a_question_naming_a_municipality_is_answered_from_its_documents(extended, question, place):
+    # both memos say who supports victims; the one of the place the question names first,
+    # and no memo of another municipality before the first five
+    answer = extended.ask(question)
+    assert answer["answerable"], answer["summary"]
+    documents = [p["document"] for p in answer["passages"][:5]]
+    assert documents[0] == place, documents
+    memos = {"SCN-2022-00355", MEMO_ELSEWHERE.stem}
+    assert not [d for d in documents if d in memos and d != place], documents
+    assert all(e["passage_id"].split("#")[0] not in memos - {place} for e in answer["evidence"])

@@ -41,6 +41,7 @@ __all__ = [
     "english_name",
     "kind_of_name",
     "municipality_of",
+    "place_of",
     "scoped_name",
 ]
 
@@ -153,14 +154,23 @@ def municipality_of(issuer: str) -> str | None:
     return None
 
 
+def place_of(municipality: str) -> str:
+    """The place a municipality is named for.
+
+    >>> place_of("Västerås stad"), place_of("Uppsala kommun")
+    ('Västerås', 'Uppsala')
+    """
+    match = _MUNICIPALITY.fullmatch(municipality)
+    return match["place"] if match else municipality
+
+
 def scoped_name(body: str, municipality: str) -> str:
     """What a municipal body of another municipality is called: its name and the place.
 
     >>> scoped_name("Socialnämnden", "Västerås stad"), scoped_name("Kommunstyrelsen", "Ekby kommun")
     ('Socialnämnden i Västerås', 'Kommunstyrelsen i Ekby')
     """
-    match = _MUNICIPALITY.fullmatch(municipality)
-    return f"{body} i {match['place'] if match else municipality}"
+    return f"{body} i {place_of(municipality)}"
 
 
 @dataclass(frozen=True)

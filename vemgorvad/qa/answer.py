@@ -208,6 +208,9 @@ class Engine:
         self._heading_lemmas = {
             p.id: understand.lemmas(f"{titles.get(p.document, '')} {p.section}") for p in passages
         }
+        places = prepared.document_places(self.graph, {p.document for p in passages})
+        self._place_of_passage = {p.id: places[p.document] for p in passages if p.document in places}
+        self._places = frozenset(places.values())
         self._cited_laws = {
             p.id: frozenset(prepared.law_key(iri) for iri, _ in self.graph.citations.get(p.id, ()))
             for p in passages
@@ -446,6 +449,7 @@ class Engine:
         rows: np.ndarray,
         cited: Sequence[str] = (),
         within: frozenset[str] = frozenset(),
+        places: frozenset[str] = frozenset(),
     ) -> tuple[list[Scored], np.ndarray]:
         """The candidates by the ranker's score, best first, and the rows in that order.
 
@@ -455,7 +459,9 @@ class Engine:
         weight could say how much a citation is worth). The passages of a chapter it names
         without a section (``within``) come before the rest, in the order of their scores,
         the first of them as likely as the best candidate: the question has said where to
-        look, not which section answers.
+        look, not which section answers. A question that names the places of some
+        documents (``places``: "… i Västerås") is answered from them and the documents of
+        no place (statutes) before the documents of another municipality.
         """
         scores = self.ranker.score(rows)
         first = {pid: i for i, pid in enumerate(cited)}
@@ -474,6 +480,8 @@ class Engine:
             key=lambda i: (
                 first.get(candidates[i].passage_id, len(first)),
                 bool(within) and candidates[i].passage_id not in within,
+                bool(places)
+                and self._place_of_passage.get(candidates[i].passage_id, "") not in {"", *places},
                 -scores[i],
                 candidates[i].row,
             ),
@@ -554,7 +562,8 @@ class Engine:
         candidates, rows = self.candidate_features(
             text, vector, mentions, lang, rest_vector, cited or in_chapters
         )
-        ranked, rows = self._rank_passages(candidates, rows, cited, frozenset(in_chapters))
+        places = frozenset(p for p in self._places if understand.names_place(text, p))
+        ranked, rows = self._rank_passages(candidates, rows, cited, frozenset(in_chapters), places)
         top = rows[: settings.QUESTION_PASSAGES]
         signals = question_row(
             [s.score for s in ranked],

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from rdflib.namespace import DCTERMS
 
+from vemgorvad.graph.actor_names import municipality_of, place_of
 from vemgorvad.graph.model import Entity, KnowledgeGraph
 from vemgorvad.legal import parse as parse_citations
 from vemgorvad.qa import understand
@@ -149,6 +150,17 @@ def document_titles(graph: KnowledgeGraph, documents: set[str]) -> dict[str, str
     for document in sorted(documents):
         title = graph.graph.value(document_iri(document), DCTERMS.title)
         out[document] = str(title) if title is not None else ""
+    return out
+
+
+def document_places(graph: KnowledgeGraph, documents: set[str]) -> dict[str, str]:
+    """The place of each document a municipality issued ("Uppsala" for "Uppsala kommun,
+    Socialförvaltningen", its ``dcterms:publisher``); a statute has none."""
+    out = {}
+    for document in sorted(documents):
+        issuer = graph.graph.value(document_iri(document), DCTERMS.publisher)
+        if issuer is not None and (municipality := municipality_of(str(issuer))):
+            out[document] = place_of(municipality)
     return out
 
 

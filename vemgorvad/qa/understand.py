@@ -148,6 +148,17 @@ def cited_sections(question: str) -> tuple[CitedSection, ...]:
 _CHAPTER = re.compile(r"^[^#]*#K\d+[a-z]?")
 
 
+def names_place(text: str, place: str) -> bool:
+    """Whether a question names a place, as it is written or in the genitive.
+
+    >>> names_place("Vad gör socialnämnden i Västerås?", "Västerås"), names_place("Uppsalas nämnd", "Uppsala")
+    (True, True)
+    >>> names_place("Vad gör socialnämnden?", "Uppsala")
+    False
+    """
+    return bool(re.search(rf"\b{re.escape(place)}s?\b", text))
+
+
 def chapter_of(iri: str) -> str | None:
     """A provision IRI down to its chapter (None for a law without chapters).
 
