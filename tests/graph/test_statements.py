@@ -320,3 +320,6 @@ def test_another_municipalitys_socialnamnd_is_its_own(tmp_path: Path) -> None:
     assert (theirs, VGV.actorKind, VGV.MunicipalActor) in graph
     assert (theirs, PROV.wasGeneratedBy, VGV.extractor) in graph
     assert {str(v) for v in graph.objects(theirs, SKOS.prefLabel)} >= {"Social Welfare Committee (Västerås)"}
+    assert {str(v) for v in graph.objects(theirs, SKOS.altLabel)} == {"Socialnämnden"}  # its own name
+    issuer = next(a for a in graph.subjects(SKOS.prefLabel, None) if _label(graph, str(a)) == "Socialförvaltningen i Västerås")
+    assert {str(v) for v in graph.objects(issuer, SKOS.prefLabel)} >= {"Social Services Administration (Västerås)"}

@@ -192,6 +192,7 @@ class NewActor:
     confidence: float = 0.0
     first_document: str = ""
     english: str | None = None
+    alt_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,10 @@ class ActorMatcher:
         clashes: set[str] = set()
         actors = sorted({a for a in graph.subjects(RDF.type, VGV.Actor) if isinstance(a, URIRef)})
         for actor in actors:
-            for predicate in (SKOS.prefLabel, SKOS.altLabel):
+            # an extracted actor is found by its own name: its other names ("Socialnämnden"
+            # of "Socialnämnden i Västerås") are the curated actors' to be found by
+            extracted = (actor, PROV.wasGeneratedBy, VGV.extractor) in graph
+            for predicate in (SKOS.prefLabel,) if extracted else (SKOS.prefLabel, SKOS.altLabel):
                 for label in filter(_swedish_or_plain, graph.objects(actor, predicate)):
                     self._add_label(actor, str(label), folded, exact)
                     for key in {fold_label(str(label)), strip_genitive(fold_label(str(label)))}:
@@ -331,12 +335,15 @@ class ActorMatcher:
             return None
         return scoped_name(generic[0], where)
 
-    def _scoped(self, actor: URIRef, name: str) -> tuple[URIRef | None, NewActor | None]:
-        """The node of another municipality's body, or the new actor it becomes."""
+    def scoped(self, actor: Node, name: str) -> tuple[URIRef | None, NewActor | None]:
+        """The node of another municipality's body (``name``, :meth:`elsewhere`), or the
+        new actor it becomes: called also by the body's own name ("Socialnämnden", an
+        alternative label, which a question's answer may be judged by) and in English
+        with its place ("Social Welfare Committee (Västerås)")."""
         known = self.actor_for_name(name)
         if known is not None:
             return known, None
-        english = self.generic[actor][1]
+        body, english, _ = self.generic[actor]
         place = name.rsplit(" i ", 1)[-1]
         new = NewActor(
             fold_label(name),  # "… i Västerås": the place's s is no genitive
@@ -344,6 +351,7 @@ class ActorMatcher:
             VGV.MunicipalActor,
             confidence=CONFIDENCE["label"],
             english=f"{english} ({place})" if english else None,
+            alt_labels=(body,),
         )
         return None, new
 
@@ -430,7 +438,7 @@ class ActorMatcher:
                 entity: URIRef | None = entry.entity
                 new: NewActor | None = None
                 if scoped := self.elsewhere(entry.entity, document):
-                    entity, new = self._scoped(entry.entity, scoped)
+                    entity, new = self.scoped(entry.entity, scoped)
                 found.append(_Found(start, end, confidence, 0, entity, new))
                 i += length
                 break
@@ -558,15 +566,18 @@ def add_extracted_actor(
     kind: URIRef,
     definition: str,
     english: str | None = None,
+    alt_labels: Sequence[str] = (),
 ) -> None:
     """Write an actor the extraction found in a document (not curated): its types, its
-    names — the Swedish label as found and, for a public body, its own English name
-    (:func:`english_name`; ``english``, if given, is used instead) — its kind, a definition
-    saying where it was found, and that the extractor made it.
+    names — the Swedish label as found (and ``alt_labels``) and, for a public body, its own
+    English name (:func:`english_name`; ``english``, if given, is used instead) — its kind,
+    a definition saying where it was found, and that the extractor made it.
     """
     graph.add((actor, RDF.type, VGV.Actor))
     graph.add((actor, RDF.type, ORG.Organization))
     graph.add((actor, SKOS.prefLabel, Literal(label, lang="sv")))
+    for alt in alt_labels:
+        graph.add((actor, SKOS.altLabel, Literal(alt, lang="sv")))
     if english := english or english_name(label):
         graph.add((actor, SKOS.prefLabel, Literal(english, lang="en")))
     graph.add((actor, VGV.actorKind, kind))

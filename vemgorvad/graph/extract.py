@@ -211,6 +211,10 @@ class _Linker:
     def read(self, document: Document) -> None:
         document_node = document_iri(document.id)
         subject = self._subject(document)
+        for name in (document.issuer or "").split(","):  # "Västerås stad, Socialförvaltningen"
+            actor = self.actors.actor_for_name(name.strip())
+            if actor is not None and (scoped := self.actors.elsewhere(actor, document_node)):
+                self._adopt(self.actors.scoped(actor, scoped)[1], document)
         parser = LegalRefParser(document.sfs)
         for passage in document.passages:
             node = passage_iri(passage.id)
@@ -325,7 +329,9 @@ class _Linker:
                 f"Organisation som nämns i «{new.first_document}»; funnen av den automatiska "
                 "extraktionen och inte granskad."
             )
-            add_extracted_actor(graph, new.iri, new.label, new.kind, definition, new.english)
+            add_extracted_actor(
+                graph, new.iri, new.label, new.kind, definition, new.english, new.alt_labels
+            )
             report.new_actors.append(str(new.iri))
         confidences: dict[URIRef, float] = dict(self.new_regulations)
         for (passage, entity), (matched, confidence, citation) in self.mentions.items():
