@@ -148,3 +148,24 @@ def test_a_question_naming_a_municipality_is_answered_from_its_documents(extende
     memos = {"SCN-2022-00355", MEMO_ELSEWHERE.stem}
     assert not [d for d in documents if d in memos and d != place], documents
     assert all(e["passage_id"].split("#")[0] not in memos - {place} for e in answer["evidence"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Vad är brottsskadelagen?",
+        "Vad handlar brottsskadelagen om?",
+        "What is the Criminal Injuries Compensation Act about?",  # its English title
+    ],
+)
+def test_what_an_added_statute_is_is_read_from_its_first_section(extended, question):
+    # a statute nobody curated or wrote about, asked what it is: nothing in the question
+    # but its name could find a passage, and it was refused; its first section says
+    answer = extended.ask(question)
+    assert answer["answerable"], answer["summary"]
+    assert answer["passages"][0]["id"] == "SFS 2014:322 1 §"
+    assert answer["evidence"][0]["text"].startswith("1 § Till den som har drabbats av skada")
+    assert answer["confidence"] == 1.0
+    # a question about something in the statute is still searched
+    other = extended.ask("Vad säger brottsskadelagen om brott som begåtts utomlands?")
+    assert other["confidence"] < 1.0 and "utomlands" in other["evidence"][0]["text"]

@@ -63,6 +63,9 @@ class Analysis:
     it asks about (looked up, first)."""
     entry_into_force: bool = False
     """Whether :attr:`cited` are the sources of a named law's entry into force."""
+    reading: bool = False
+    """Whether the question asks only what :attr:`cited` say: they are quoted from their
+    opening, with nothing uncertain about where the answer is."""
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,9 @@ class Engine:
             chapter for s in self._cited_sections if (chapter := understand.chapter_of(s))
         }
         statutes = {p.document for p in passages if prepared.LAW_NUMBER.search(p.document)}
+        self._first_passage: dict[str, str] = {}
+        for p in sorted(passages, key=lambda p: p.ordinal, reverse=True):
+            self._first_passage[p.document] = p.id
         self._law_documents: dict[str, set[str]] = {}
         for document in statutes:
             self._law_documents.setdefault(prepared.law_key(document), set()).add(document)
@@ -430,6 +436,25 @@ class Engine:
                     out.append(source)
         return out
 
+    def statute_opening(self, text: str, lang: str, mentions: Sequence[Mention]) -> list[str]:
+        """For a question that names one statute the corpus holds and asks only what it is
+        or says ("Vad är LVM?", "Vad handlar brottsskadelagen om?", "What is the Social
+        Services Act?"), the statute's first passage: its first section, which says what
+        the law is for. Looked up like a section cited, since nothing else in the question
+        could find it: a statute nobody wrote about, asked so, was refused."""
+        laws = set(understand.named_laws(text))
+        tokens = understand.words(text)
+        for mention in sorted(mentions, key=lambda m: -m.start):
+            if mention.entity.kind == "law" and mention.start >= 0 and mention.how == "label":
+                laws.add(prepared.law_key(mention.entity.iri))
+                tokens[mention.start : mention.end] = ["lagen"]  # an English title, too
+        held = [self._law_documents[law] for law in sorted(laws) if law in self._law_documents]
+        if len(held) != 1 or len(held[0]) != 1:  # "socialtjänstlagen" names the new act too
+            return []
+        if not understand.asks_only_what_it_says(" ".join(tokens), lang):
+            return []
+        return [self._first_passage[next(iter(held[0]))]]
+
     def cited_passages(self, text: str) -> list[str]:
         """The passages that are the text of the sections a question cites by number
         ("Vad säger 6 kap. 11 § brottsbalken?"), in the order cited."""
@@ -559,6 +584,9 @@ class Engine:
         in_chapters = [p for c in chapters for p in self._chapter_passages.get(c.iri, ())]
         if in_chapters and understand.asks_only_what_it_says(text, lang):
             cited, in_chapters = in_chapters, []  # "Vad säger 6 kap. BrB?": read in order
+        opening = [] if cited or in_chapters else self.statute_opening(text, lang, mentions)
+        cited = cited or opening
+        reading = bool(opening) or (bool(cited) and understand.asks_only_what_it_says(text, lang))
         candidates, rows = self.candidate_features(
             text, vector, mentions, lang, rest_vector, cited or in_chapters
         )
@@ -575,7 +603,7 @@ class Engine:
             lang == "en",
             self.matcher.unknown_name_words(text),
         )
-        return Analysis(lang, kind, mentions, ranked, rows, signals, cited, bool(in_force))
+        return Analysis(lang, kind, mentions, ranked, rows, signals, cited, bool(in_force), reading)
 
     def _answer_one(
         self,
@@ -598,7 +626,7 @@ class Engine:
         answerable, confidence = self._probabilities(signals)
         # a question asking what the sections it cites say is answered by their own words,
         # looked up, not searched: nothing is uncertain about which passage holds them
-        quoting = bool(analysis.cited) and understand.asks_only_what_it_says(text, lang)
+        quoting = analysis.reading
         # nor about when a law entered into force, when the graph dates it from its source
         if quoting or analysis.entry_into_force:
             answerable = confidence = 1.0
