@@ -59,8 +59,8 @@ class Analysis:
     rows: np.ndarray
     signals: list[float]
     cited: list[str]
-    """The passages of the sections the question cites by number, or of the entry into force
-    it asks about (looked up, first)."""
+    """The passages of the sections the question cites by number, of the entry into force
+    it asks about, or the first section of the statute it asks what it is (looked up, first)."""
     entry_into_force: bool = False
     """Whether :attr:`cited` are the sources of a named law's entry into force."""
     reading: bool = False
@@ -229,9 +229,9 @@ class Engine:
             chapter for s in self._cited_sections if (chapter := understand.chapter_of(s))
         }
         statutes = {p.document for p in passages if prepared.LAW_NUMBER.search(p.document)}
-        self._first_passage: dict[str, str] = {}
-        for p in sorted(passages, key=lambda p: p.ordinal, reverse=True):
-            self._first_passage[p.document] = p.id
+        self._first_passage: dict[str, str] = {}  # document → its first passage
+        for p in sorted(passages, key=lambda p: p.ordinal):
+            self._first_passage.setdefault(p.document, p.id)
         self._law_documents: dict[str, set[str]] = {}
         for document in statutes:
             self._law_documents.setdefault(prepared.law_key(document), set()).add(document)
@@ -445,7 +445,7 @@ class Engine:
         laws = set(understand.named_laws(text))
         tokens = understand.words(text)
         for mention in sorted(mentions, key=lambda m: -m.start):
-            if mention.entity.kind == "law" and mention.start >= 0 and mention.how == "label":
+            if mention.entity.kind == "law" and mention.how == "label":
                 laws.add(prepared.law_key(mention.entity.iri))
                 tokens[mention.start : mention.end] = ["lagen"]  # an English title, too
         held = [self._law_documents[law] for law in sorted(laws) if law in self._law_documents]
@@ -624,8 +624,8 @@ class Engine:
         words = TEXTS[lang]
         passages = [shape.passage(self.passages[s.passage_id], s.score, s.dense) for s in ranked[: settings.RETURNED_PASSAGES]]
         answerable, confidence = self._probabilities(signals)
-        # a question asking what the sections it cites say is answered by their own words,
-        # looked up, not searched: nothing is uncertain about which passage holds them
+        # a question asking what the sections it cites (or the statute it names) say is
+        # answered by their own words, looked up: nothing is uncertain about where they are
         quoting = analysis.reading
         # nor about when a law entered into force, when the graph dates it from its source
         if quoting or analysis.entry_into_force:
