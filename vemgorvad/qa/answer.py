@@ -453,7 +453,11 @@ class Engine:
             return []
         if not understand.asks_only_what_it_says(" ".join(tokens), lang):
             return []
-        return [self._first_passage[next(iter(held[0]))]]
+        document = next(iter(held[0]))
+        first = self._first_passage[document]
+        # only the act's own beginning: the corpus may hold a part of it (brottsbalken's
+        # chapters 4 and 6), whose first section says nothing of what the act is
+        return [first] if first.removeprefix(document).strip() in ("1 §", "1 kap. 1 §") else []
 
     def cited_passages(self, text: str) -> list[str]:
         """The passages that are the text of the sections a question cites by number
