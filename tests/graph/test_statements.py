@@ -24,7 +24,7 @@ from rdflib.namespace import PROV, SKOS
 from vemgorvad import settings
 from vemgorvad.corpus.load import load_corpus
 from vemgorvad.corpus.model import Document, Passage
-from vemgorvad.graph.build import build_graph, validate
+from vemgorvad.graph.build import build_graph, document_municipality, validate
 from vemgorvad.graph.extract import link_mentions
 from vemgorvad.graph.model import KnowledgeGraph
 from vemgorvad.graph.statements import Statement, StatementReport, extract_statements
@@ -287,11 +287,14 @@ def test_a_memo_from_elsewhere_yields_statements_of_its_own_bodies(tmp_path: Pat
         assert (actor, VGV.actorKind, VGV.MunicipalActor) in graph, name
 
 
-def test_another_municipalitys_socialnamnd_is_its_own(tmp_path: Path) -> None:
+@pytest.mark.parametrize("form", ["issuer", "text"])
+def test_another_municipalitys_socialnamnd_is_its_own(tmp_path: Path, form: str) -> None:
     """A memo of another municipality says "Socialnämnden" and "förvaltningen" as Uppsala's
     does (the memo above with the names every municipality uses): those are its own bodies,
     "Socialnämnden i Västerås", not the curated committee, which gained its duties before.
-    The statutes' "socialnämnden" is still the curated one, the body every municipality has."""
+    The statutes' "socialnämnden" is still the curated one, the body every municipality has.
+    Which municipality a memo is from is its issuer's (front matter), or, for a plain text
+    with no metadata, the one municipality its text names (its letterhead)."""
     memo = MEMO_ELSEWHERE.read_text(encoding="utf-8")
     for old, new in (
         ("Sociala resursnämnden", "Socialnämnden"),
@@ -302,8 +305,16 @@ def test_another_municipalitys_socialnamnd_is_its_own(tmp_path: Path) -> None:
         memo = memo.replace(old, new)
     corpus = tmp_path / "corpus"
     shutil.copytree(settings.corpus_dir(), corpus)
-    (corpus / "pm_vasteras.md").write_text(memo, encoding="utf-8")
+    if form == "issuer":
+        (corpus / "pm_vasteras.md").write_text(memo, encoding="utf-8")
+    else:  # no front matter: a letterhead names the municipality and the issuing body
+        body = memo.split("-->", 1)[1].replace("# ", "")
+        letterhead = "Västerås stad\nSocialförvaltningen\n\nArbetet mot prostitution och människohandel\n"
+        (corpus / "pm_vasteras.txt").write_text(letterhead + body, encoding="utf-8")
     documents = load_corpus(corpus).documents
+    (memo_document,) = [d for d in documents if d.id == "pm_vasteras"]
+    assert document_municipality(memo_document) == "Västerås stad"
+    assert document_municipality(next(d for d in documents if d.sfs == "2001:453")) is None
     graph = build_graph(documents)
     link_mentions(graph, documents)
     report = extract_statements(graph, documents)

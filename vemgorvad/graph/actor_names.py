@@ -229,7 +229,16 @@ class ActorMatcher:
     Built once from the graph's ``vgv:Actor`` nodes: their Swedish prefLabels and
     altLabels, split into words. A label made only of :data:`AMBIGUOUS_WORDS` is linked
     only in the documents of the curated facts about its actor; an acronym ("NMT") only
-    in its own case. Two actors sharing a label makes the label name neither.
+    in its own case. Two actors sharing a label makes the label name neither; an
+    extracted actor is found by its own name only (its other names are the curated ones').
+
+    A municipality's body named by common words only ("Socialnämnden", "Avdelning
+    vuxen": a municipal unit or post, not "Nexus") is one every municipality may have: in
+    a document of another municipality than the one its curated facts come from (the
+    document's ``dcterms:spatial``: its issuer's, else the one it names) it is that
+    municipality's own body, "Socialnämnden i Västerås" (:meth:`elsewhere`). Statutes are
+    of no municipality: their "socialnämnden" is the body every municipality has, the
+    curated one among them.
 
     Args:
         graph: the built graph.
@@ -267,9 +276,7 @@ class ActorMatcher:
         self.folded = self._unambiguous(folded)
         self.exact = self._unambiguous(exact)
         self.municipality: dict[Node, str] = {
-            document: where
-            for document, issuer in graph.subject_objects(DCTERMS.publisher)
-            if (where := municipality_of(str(issuer)))
+            document: str(where) for document, where in graph.subject_objects(DCTERMS.spatial)
         }
         # a body every municipality has: its Swedish and English names, its municipalities
         self.generic: dict[Node, tuple[str, str | None, frozenset[str]]] = {}

@@ -33,6 +33,7 @@ from rdflib.term import Node
 
 from vemgorvad import settings
 from vemgorvad.corpus.model import Document, Passage
+from vemgorvad.graph.actor_names import municipality_of
 from vemgorvad.legal import act_names, act_names_en, provision_fragment
 from vemgorvad.text import MONTHS, fold, iso_date
 from vemgorvad.vocab import FACT, LAGEN, PREFIXES, VGV, document_iri, passage_iri
@@ -159,6 +160,29 @@ def _date(value: str) -> Literal:
     return Literal(value, datatype=XSD.date) if _ISO_DATE.match(value) else Literal(value)
 
 
+_MUNICIPALITY_NAMED = re.compile(r"\b([A-ZÅÄÖ][a-zåäö]+(?:-[A-ZÅÄÖ][a-zåäö]+)?) (kommun|stad)s?\b")
+
+
+def document_municipality(document: Document) -> str | None:
+    """The municipality a document is from (``dcterms:spatial``): its issuer's ("Uppsala
+    kommun, Socialförvaltningen"), else, for a text that is no statute, the one
+    municipality it names, if it names only one ("Västerås stad"; not "Varje kommun": a
+    word the text also writes in lower case is no name). A statute is every municipality's.
+    """
+    if document.issuer and (municipality := municipality_of(document.issuer)):
+        return municipality
+    if document.sfs:
+        return None
+    lower = {w for p in document.passages for w in re.findall(r"\b[a-zåäö]+\b", p.text)}
+    named = {
+        f"{match[1]} {match[2]}"
+        for passage in document.passages
+        for match in _MUNICIPALITY_NAMED.finditer(passage.text)
+        if match[1].casefold() not in lower
+    }
+    return named.pop() if len(named) == 1 else None
+
+
 def _add_document(graph: Graph, document: Document) -> None:
     node = document_iri(document.id)
     graph.add((node, RDF.type, VGV.Document))
@@ -170,6 +194,8 @@ def _add_document(graph: Graph, document: Document) -> None:
         graph.add((node, DCTERMS.date, _date(document.date)))
     if document.issuer:
         graph.add((node, DCTERMS.publisher, Literal(document.issuer)))
+    if municipality := document_municipality(document):
+        graph.add((node, DCTERMS.spatial, Literal(municipality)))
     for passage in document.passages:
         _add_passage(graph, node, passage)
 

@@ -66,6 +66,16 @@ __all__ = ["Statement", "StatementReport", "extract_statements", "patterns"]
 # --- the extractor ------------------------------------------------------------------
 
 
+def _body(label: str) -> str:
+    """A folded actor name without the place it is of: "socialnämnden i västerås" is a
+    nämnd as "socialnämnden" is.
+
+    >>> _body("socialnämnden i västerås"), _body("socialnämnden")
+    ('socialnämnden', 'socialnämnden')
+    """
+    return label.split(" i ", 1)[0]
+
+
 class StatementExtractor:
     """Reads the statements of documents against one graph (its actors, groups, citations).
 
@@ -192,7 +202,8 @@ class StatementExtractor:
         suffix = rule["suffix"]
         here = [
             a for a in counts
-            if (a in nearby or not statute) and any(lb.endswith(suffix) and lb != suffix for lb in labels[a])
+            if (a in nearby or not statute)
+            and any(body.endswith(suffix) and body != suffix for body in map(_body, labels[a]))
         ]
         return max(here, key=lambda a: (counts[a], str(a))) if here else None
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from rdflib.namespace import DCTERMS
 
-from vemgorvad.graph.actor_names import municipality_of, place_of
+from vemgorvad.graph.actor_names import place_of
 from vemgorvad.graph.model import Entity, KnowledgeGraph
 from vemgorvad.legal import parse as parse_citations
 from vemgorvad.qa import understand
@@ -154,13 +154,13 @@ def document_titles(graph: KnowledgeGraph, documents: set[str]) -> dict[str, str
 
 
 def document_places(graph: KnowledgeGraph, documents: set[str]) -> dict[str, str]:
-    """The place of each document a municipality issued ("Uppsala" for "Uppsala kommun,
-    Socialförvaltningen", its ``dcterms:publisher``); a statute has none."""
+    """The place of each document of a municipality ("Uppsala" for "Uppsala kommun", its
+    ``dcterms:spatial``: the issuer's or the one it names); a statute has none."""
     out = {}
     for document in sorted(documents):
-        issuer = graph.graph.value(document_iri(document), DCTERMS.publisher)
-        if issuer is not None and (municipality := municipality_of(str(issuer))):
-            out[document] = place_of(municipality)
+        municipality = graph.graph.value(document_iri(document), DCTERMS.spatial)
+        if municipality is not None:
+            out[document] = place_of(str(municipality))
     return out
 
 
