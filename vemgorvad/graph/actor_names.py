@@ -278,7 +278,8 @@ class ActorMatcher:
         self.municipality: dict[Node, str] = {
             document: str(where) for document, where in graph.subject_objects(DCTERMS.spatial)
         }
-        # a body every municipality has: its Swedish and English names, its municipalities
+        # a body every municipality has: its Swedish and English names, its places (folded:
+        # "Uppsala kommun" and "Uppsala Kommun" are one)
         self.generic: dict[Node, tuple[str, str | None, frozenset[str]]] = {}
         for actor in actors:
             unit = any((actor, RDF.type, kind) in graph for kind in (ORG.OrganizationalUnit, ORG.Post))
@@ -286,7 +287,9 @@ class ActorMatcher:
                 continue
             names = {str(v.language): str(v) for v in graph.objects(actor, SKOS.prefLabel) if isinstance(v, Literal)}
             swedish = names.get("sv", "")
-            homes = frozenset(self.municipality[d] for d in self.home[actor] if d in self.municipality)
+            homes = frozenset(
+                place_of(self.municipality[d]).casefold() for d in self.home[actor] if d in self.municipality
+            )
             common = swedish and all(token.casefold() in lowercase_words for _, _, token in _tokens(swedish))
             if common and homes:
                 self.generic[actor] = (swedish, names.get("en"), homes)
@@ -338,7 +341,7 @@ class ActorMatcher:
         of another municipality names it ("Socialnämnden i Västerås"), else None."""
         generic = self.generic.get(actor)
         where = self.municipality.get(document)
-        if generic is None or where is None or where in generic[2]:
+        if generic is None or where is None or place_of(where).casefold() in generic[2]:
             return None
         return scoped_name(generic[0], where)
 
