@@ -320,6 +320,33 @@ def test_asked_what_a_statute_is_the_answer_reads_its_first_section(engine, ques
 
 
 @pytest.mark.parametrize(
+    ("question", "lang"),
+    [("Vilka lagar hänvisar promemorian till?", "sv"), ("Which laws does the memo cite?", "en")],
+)
+def test_asked_which_laws_a_document_cites_the_answer_lists_its_references(engine, question, lang):
+    # refused before: the passages that cite laws are not what a search for the question finds
+    answer = engine.ask(question)
+    assert answer["answerable"] and answer["confidence"] == 1.0 and answer["language"] == lang
+    cited = {fact["object"]["label"] for fact in answer["facts"]}
+    assert {"Socialtjänstlagen", "Brottsbalken", "Barnkonventionen", "Palermoprotokollet"} <= cited
+    assert all(fact["relation"] == "cites" for fact in answer["facts"])
+    for fact in answer["facts"]:  # each with the passage of the memo that first cites it
+        assert fact["source"]["passage_id"].startswith("SCN-2022-00355#")
+        assert fact["source"]["quote"] in engine.passages[fact["source"]["passage_id"]].text
+    for quote in answer["evidence"]:
+        assert quote["text"] in engine.passages[quote["passage_id"]].text
+    assert answer["summary"].lstrip("”“").startswith(answer["evidence"][0]["text"])
+    assert ("Social Services Act" if lang == "en" else "Socialtjänstlagen") in answer["summary"]
+
+
+def test_asked_which_conventions_a_document_cites_the_answer_lists_those(engine):
+    answer = engine.ask("Vilka konventioner hänvisar tjänsteskrivelsen till?")
+    cited = {fact["object"]["label"] for fact in answer["facts"]}
+    assert {"Barnkonventionen", "Palermoprotokollet"} <= cited
+    assert "Socialtjänstlagen" not in cited and "Brottsbalken" not in cited
+
+
+@pytest.mark.parametrize(
     ("question", "chapter"),
     [
         # searched without the chapter: 4 kap. (olaga tvång: "brottet är grovt") came first

@@ -169,3 +169,13 @@ def test_what_an_added_statute_is_is_read_from_its_first_section(extended, quest
     # a question about something in the statute is still searched
     other = extended.ask("Vad säger brottsskadelagen om brott som begåtts utomlands?")
     assert other["confidence"] < 1.0 and "utomlands" in other["evidence"][0]["text"]
+
+
+def test_asked_which_laws_a_memo_of_a_place_cites_the_answer_is_of_that_memo(extended):
+    # the Ekby memo cites no law: said so, not the Uppsala memo's references instead
+    answer = extended.ask("Vilka lagar hänvisar tjänsteskrivelsen från Ekby till?")
+    assert not answer["answerable"] and answer["abstain_reason"] == "no_references"
+    assert "Arbetet mot prostitution och människohandel i Ekby" in answer["summary"]
+    uppsala = extended.ask("Vilka lagar hänvisar Uppsalas tjänsteskrivelse till?")
+    assert uppsala["answerable"] and uppsala["facts"]
+    assert all(f["source"]["passage_id"].startswith("SCN-2022-00355#") for f in uppsala["facts"])

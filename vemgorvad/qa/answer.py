@@ -66,6 +66,9 @@ class Analysis:
     reading: bool = False
     """Whether the question asks only what :attr:`cited` say: they are quoted from their
     opening, with nothing uncertain about where the answer is."""
+    references: tuple[tuple[str, str, str], ...] = ()
+    """For a question asking which laws a document refers to: (passage, law IRI, the words
+    citing it) per law, the passage the first that cites it, in reading order."""
 
 
 @dataclass(frozen=True)
@@ -211,9 +214,11 @@ class Engine:
         self._heading_lemmas = {
             p.id: understand.lemmas(f"{titles.get(p.document, '')} {p.section}") for p in passages
         }
-        places = prepared.document_places(self.graph, {p.document for p in passages})
-        self._place_of_passage = {p.id: places[p.document] for p in passages if p.document in places}
-        self._places = frozenset(places.values())
+        self._document_places = prepared.document_places(self.graph, {p.document for p in passages})
+        self._place_of_passage = {
+            p.id: self._document_places[p.document] for p in passages if p.document in self._document_places
+        }
+        self._places = frozenset(self._document_places.values())
         self._cited_laws = {
             p.id: frozenset(prepared.law_key(iri) for iri, _ in self.graph.citations.get(p.id, ()))
             for p in passages
@@ -229,8 +234,10 @@ class Engine:
             chapter for s in self._cited_sections if (chapter := understand.chapter_of(s))
         }
         statutes = {p.document for p in passages if prepared.LAW_NUMBER.search(p.document)}
+        self._statutes = frozenset(statutes)
+        self._reading_order = sorted(passages, key=lambda p: (p.document, p.ordinal))
         self._first_passage: dict[str, str] = {}  # document → its first passage
-        for p in sorted(passages, key=lambda p: p.ordinal):
+        for p in self._reading_order:
             self._first_passage.setdefault(p.document, p.id)
         self._law_documents: dict[str, set[str]] = {}
         for document in statutes:
@@ -459,6 +466,40 @@ class Engine:
         # chapters 4 and 6), whose first section says nothing of what the act is
         return [first] if first.removeprefix(document).strip() in ("1 §", "1 kap. 1 §") else []
 
+    def document_references(self, text: str) -> list[tuple[str, str, str]]:
+        """For a question asking which laws a document refers to ("Vilka lagar hänvisar
+        promemorian till?", "Which laws does the memo cite?"), each law the documents it
+        asks about cite: (the first passage citing it, the law's IRI, the words that do), in
+        reading order. The documents are those that are no statute, of the municipality the
+        question names if it names one. Looked up in the graph's legal references: the
+        passages that cite a law are not what a search for the question finds."""
+        if not understand.asks_references(text):
+            return []
+        documents = set(self.referring_documents(text))
+        kinds = understand.asked_kinds(text)  # "Vilka konventioner …": those only
+        found: dict[str, tuple[str, str, str]] = {}
+        for passage in self._reading_order:
+            if passage.document not in documents:
+                continue
+            for iri, words in self.graph.citations.get(passage.id, ()):
+                act = self.graph.entity(iri.split("#", 1)[0]) or self.graph.entity(iri)
+                if act is None or (kinds and not kinds & prepared.regulation_kinds(self.graph, act.iri)):
+                    continue
+                if act.iri not in found:
+                    found[act.iri] = (passage.id, act.iri, words)
+        return list(found.values())
+
+    def referring_documents(self, text: str) -> list[str]:
+        """The documents a question about a document's references asks about: those that
+        are no statute, of the municipality the question names if it names one."""
+        places = {p for p in self._places if understand.names_place(text, p)}
+        return [
+            document
+            for document in self._first_passage
+            if document not in self._statutes
+            and (not places or self._document_places.get(document) in places)
+        ]
+
     def cited_passages(self, text: str) -> list[str]:
         """The passages that are the text of the sections a question cites by number
         ("Vad säger 6 kap. 11 § brottsbalken?"), in the order cited."""
@@ -590,6 +631,8 @@ class Engine:
             cited, in_chapters = in_chapters, []  # "Vad säger 6 kap. BrB?": read in order
         opening = [] if cited or in_chapters else self.statute_opening(text, lang, mentions)
         cited = cited or opening
+        references = [] if cited or in_chapters else self.document_references(text)
+        cited = cited or list(dict.fromkeys(pid for pid, _, _ in references))
         reading = bool(opening) or (bool(cited) and understand.asks_only_what_it_says(text, lang))
         candidates, rows = self.candidate_features(
             text, vector, mentions, lang, rest_vector, cited or in_chapters
@@ -607,7 +650,9 @@ class Engine:
             lang == "en",
             self.matcher.unknown_name_words(text),
         )
-        return Analysis(lang, kind, mentions, ranked, rows, signals, cited, bool(in_force), reading)
+        return Analysis(
+            lang, kind, mentions, ranked, rows, signals, cited, bool(in_force), reading, tuple(references)
+        )
 
     def _answer_one(
         self,
@@ -628,6 +673,8 @@ class Engine:
         words = TEXTS[lang]
         passages = [shape.passage(self.passages[s.passage_id], s.score, s.dense) for s in ranked[: settings.RETURNED_PASSAGES]]
         answerable, confidence = self._probabilities(signals)
+        if analysis.references or (understand.asks_references(text) and not analysis.cited):
+            return self._references_answer(question, text, analysis, passages, started)
         # a question asking what the sections it cites (or the statute it names) say is
         # answered by their own words, looked up: nothing is uncertain about where they are
         quoting = analysis.reading
@@ -680,6 +727,47 @@ class Engine:
             mentions,
             evidence=evidence,
             answerable_probability=answerable,
+        )
+
+    def _references_answer(
+        self,
+        question: str,
+        text: str,
+        analysis: Analysis,
+        passages: list[dict[str, Any]],
+        started: float,
+    ) -> dict[str, Any]:
+        """The laws the documents asked about cite (:meth:`document_references`), each a
+        citation fact with the passage that first cites it; the citing sentences quoted."""
+        lang, words = analysis.lang, TEXTS[analysis.lang]
+        laws = [
+            (pid, entity, quoted)
+            for pid, iri, quoted in analysis.references
+            if (entity := self.graph.entity(iri)) is not None
+        ]
+        facts = [facts_view.citation_json(law, pid, "cites", quoted, lang) for pid, law, quoted in laws]
+        evidence = evidence_sentences.citing(
+            [(pid, quoted) for pid, _, quoted in laws], self.index, lambda pid: self.passages[pid].text
+        )
+        documents = list(dict.fromkeys(self.passages[pid].document for pid, _, _ in laws))
+        documents = documents or self.referring_documents(text)
+        titles = prepared.document_titles(self.graph, set(documents))
+        named = ", ".join(f"«{titles.get(d) or d}»" for d in documents) or words["the_documents"]
+        if not laws:  # nothing to quote: the documents say no law, which is an answer of sorts
+            return shape.answer(
+                question, False, words["no_references"].format(documents=named), [], [], passages,
+                lang, analysis.kind, 0.0, started, analysis.mentions, reason="no_references",
+            )
+        names = [(law.label_en if lang == "en" else None) or law.label for _, law, _ in laws]
+        listed = words["references"].format(documents=named, count=len(names), laws=", ".join(names))
+        quote = words["quote_translated" if lang == "en" else "quote"]
+        quoted = [
+            quote.format(text=e["text"], source=facts_view.source_name(self.passages[e["passage_id"]], self.graph))
+            for e in evidence[: settings.SUMMARY_EVIDENCE]
+        ]
+        return shape.answer(
+            question, True, " ".join([*quoted, listed]), facts, [], passages, lang, analysis.kind,
+            1.0, started, analysis.mentions, evidence=evidence, answerable_probability=1.0,
         )
 
     def _probabilities(self, signals: list[float]) -> tuple[float, float]:

@@ -198,6 +198,37 @@ def _stycke_start(text: str, stycke: int) -> int:
     return 0
 
 
+def citing(
+    cited: Sequence[tuple[str, str]], index: Any, text_of: Callable[[str], str]
+) -> list[dict[str, str]]:
+    """The sentences in which passages cite laws, each ``{"passage_id", "text"}``, in the
+    order given, up to :data:`~vemgorvad.settings.MAX_EVIDENCE`: the answer to which laws a
+    document refers to, which gives nothing to score sentences by.
+
+    Args:
+        cited: (passage id, the words that cite) per law.
+        index: the passage index (its sentence windows and rows).
+        text_of: passage id → its text.
+    """
+    chosen: list[dict[str, str]] = []
+    for passage_id, words in cited:
+        row = index.row(passage_id)
+        text = text_of(passage_id)
+        at = text.find(words) if words else -1
+        if row is None or at < 0:
+            continue
+        for window in (index.windows.windows[i] for i in index.windows.of_row(row)):
+            if window.start <= at < window.end:
+                start, end = _whole(Sentence(passage_id, window.start, window.end, 0.0), index, text_of)
+                quote = {"passage_id": passage_id, "text": text[start:end]}
+                if quote not in chosen:
+                    chosen.append(quote)
+                break
+        if len(chosen) == settings.MAX_EVIDENCE:
+            break
+    return chosen
+
+
 def _whole(sentence: Sentence, index: Any, text_of: Callable[[str], str]) -> tuple[int, int]:
     """Where the sentence as evidence starts and ends in its passage, with what it needs
     to make sense alone: the sentence before it when it points back or is an item of a

@@ -16,7 +16,7 @@ from typing import Any
 
 from vemgorvad import settings
 from vemgorvad.corpus.model import Passage
-from vemgorvad.graph.model import Fact, KnowledgeGraph
+from vemgorvad.graph.model import Entity, Fact, KnowledgeGraph
 from vemgorvad.text import normalize_space
 from vemgorvad.vocab import VGV, passage_iri
 
@@ -181,26 +181,30 @@ def citations(
             if iri in shown or entity is None or (relation == "cites" and entity.kind == "provision"):
                 continue
             shown.add(iri)
-            out.append(
-                {
-                    "id": f"{passage_id}#{relation}-{entity.iri}",
-                    "kind": "citation",
-                    "actor": None,
-                    "subject": None,  # the passage is what is a section of a law, or cites one
-                    "relation": "cites" if relation == "cites" else "isPartOf",
-                    "statement": TEXTS[lang][relation].format(
-                        law=(entity.label_en if lang == "en" else None) or entity.label
-                    ),
-                    "object": entity.ref(),
-                    "laws": [entity.ref()],
-                    "target_groups": [],
-                    "since": entity.in_force,
-                    "source": {"passage_id": passage_id, "quote": words},
-                    "extracted": True,
-                    "score": 0.0,
-                }
-            )
+            out.append(citation_json(entity, passage_id, relation, words, lang))
     return out[: settings.MAX_CITATIONS]
+
+
+def citation_json(entity: Entity, passage_id: str, relation: str, words: str, lang: str) -> dict[str, Any]:
+    """A passage's law as an extracted fact of the answer: the passage "cites" it (with
+    the words that do) or "part_of" it (a section of the law)."""
+    return {
+        "id": f"{passage_id}#{relation}-{entity.iri}",
+        "kind": "citation",
+        "actor": None,
+        "subject": None,  # the passage is what is a section of a law, or cites one
+        "relation": "cites" if relation == "cites" else "isPartOf",
+        "statement": TEXTS[lang][relation].format(
+            law=(entity.label_en if lang == "en" else None) or entity.label
+        ),
+        "object": entity.ref(),
+        "laws": [entity.ref()],
+        "target_groups": [],
+        "since": entity.in_force,
+        "source": {"passage_id": passage_id, "quote": words},
+        "extracted": True,
+        "score": 0.0,
+    }
 
 
 def _ref(graph: KnowledgeGraph, iri: str) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
 from vemgorvad.graph.actor_names import place_of
@@ -162,6 +163,14 @@ def document_places(graph: KnowledgeGraph, documents: set[str]) -> dict[str, str
         if municipality is not None:
             out[document] = place_of(str(municipality))
     return out
+
+
+def regulation_kinds(graph: KnowledgeGraph, iri: str) -> frozenset[str]:
+    """Every kind a regulation is (a concept's local name): barnkonventionen is a
+    convention and, as SFS 2018:1197, a law."""
+    return frozenset(
+        str(kind).rsplit("#", 1)[-1] for kind in graph.graph.objects(URIRef(iri), VGV.regulationKind)
+    )
 
 
 def passage_laws(graph: KnowledgeGraph, passages: dict[str, str]) -> dict[str, frozenset[str]]:

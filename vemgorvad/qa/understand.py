@@ -148,6 +148,36 @@ def cited_sections(question: str) -> tuple[CitedSection, ...]:
 _CHAPTER = re.compile(r"^[^#]*#K\d+[a-z]?")
 
 
+def asks_references(question: str) -> bool:
+    """Whether a question asks which laws a document refers to (``cues.json:
+    references``): answered from the graph's legal references, not searched.
+
+    >>> asks_references("Vilka lagar hänvisar promemorian till?"), asks_references("Which laws does the memo cite?")
+    (True, True)
+    >>> asks_references("Vilka lagar styr nämndens arbete?"), asks_references("Vilken lag nämner sexköp?")
+    (False, False)
+    """
+    folded = question.casefold()
+    cues = CUES["references"]
+    return all(re.search(cues[key], folded) for key in ("ask", "cite", "law", "document"))
+
+
+def asked_kinds(question: str) -> frozenset[str]:
+    """The kinds of rule a question asks a document's references of (``cues.json:
+    references.kinds``); empty when it asks for all ("Vilka lagar …?").
+
+    >>> sorted(asked_kinds("Vilka konventioner hänvisar promemorian till?")), asked_kinds("Which laws?")
+    (['Konvention'], frozenset())
+    """
+    folded = question.casefold()
+    return frozenset(
+        kind
+        for pattern, kinds in CUES["references"]["kinds"].items()
+        if not pattern.startswith("_") and re.search(pattern, folded)
+        for kind in kinds
+    )
+
+
 def names_place(text: str, place: str) -> bool:
     """Whether a question names a place, as it is written or in the genitive.
 
