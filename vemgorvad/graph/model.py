@@ -145,8 +145,12 @@ class KnowledgeGraph:
                 if not isinstance(node, URIRef) or str(node) in self.entities:
                     continue
                 label = self._literal(node, SKOS.prefLabel) or _local(node)
-                category_node = self.graph.value(
-                    node, VGV.actorKind if kind == "actor" else VGV.regulationKind
+                # the first kind by name: an act of two ("Konvention" and "Lag") shows the
+                # same one from run to run (rdflib's value() picks one in hash order)
+                category_node = min(
+                    self.graph.objects(node, VGV.actorKind if kind == "actor" else VGV.regulationKind),
+                    key=str,
+                    default=None,
                 )
                 self.entities[str(node)] = Entity(
                     iri=str(node),
