@@ -473,7 +473,7 @@ class Engine:
         reading order. The documents are those that are no statute, of the municipality the
         question names if it names one. Looked up in the graph's legal references: the
         passages that cite a law are not what a search for the question finds."""
-        if not understand.asks_references(text):
+        if not understand.asks_references(text, self._places):
             return []
         documents = set(self.referring_documents(text))
         kinds = understand.asked_kinds(text)  # "Vilka konventioner …": those only
@@ -673,7 +673,7 @@ class Engine:
         words = TEXTS[lang]
         passages = [shape.passage(self.passages[s.passage_id], s.score, s.dense) for s in ranked[: settings.RETURNED_PASSAGES]]
         answerable, confidence = self._probabilities(signals)
-        if analysis.references or (understand.asks_references(text) and not analysis.cited):
+        if analysis.references or (understand.asks_references(text, self._places) and not analysis.cited):
             return self._references_answer(question, text, analysis, passages, started)
         # a question asking what the sections it cites (or the statute it names) say is
         # answered by their own words, looked up: nothing is uncertain about where they are

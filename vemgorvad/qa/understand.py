@@ -148,18 +148,30 @@ def cited_sections(question: str) -> tuple[CitedSection, ...]:
 _CHAPTER = re.compile(r"^[^#]*#K\d+[a-z]?")
 
 
-def asks_references(question: str) -> bool:
-    """Whether a question asks which laws a document refers to (``cues.json:
-    references``): answered from the graph's legal references, not searched.
+def asks_references(question: str, places: Iterable[str] = ()) -> bool:
+    """Whether a question asks which laws a document refers to, and nothing more
+    (``cues.json: references``; the places of the documents aside): answered from the
+    graph's legal references, not searched. A question about what the laws it cites say
+    of something ("… när det gäller skyddat boende?") is searched.
 
     >>> asks_references("Vilka lagar hänvisar promemorian till?"), asks_references("Which laws does the memo cite?")
     (True, True)
+    >>> asks_references("Vilka lagar hänvisar tjänsteskrivelsen från Ekby till?", ["Ekby"])
+    True
     >>> asks_references("Vilka lagar styr nämndens arbete?"), asks_references("Vilken lag nämner sexköp?")
     (False, False)
+    >>> asks_references("Vilken lag hänvisar promemorian till om skyddat boende?")
+    False
     """
     folded = question.casefold()
     cues = CUES["references"]
-    return all(re.search(cues[key], folded) for key in ("ask", "cite", "law", "document"))
+    keys = ("ask", "cite", "law", "document")
+    if not all(re.search(cues[key], folded) for key in keys):
+        return False
+    rest = folded
+    for pattern in [cues[key] for key in keys] + [rf"\b{re.escape(p.casefold())}s?\b" for p in places]:
+        rest = re.sub(pattern, " ", rest)
+    return not content_lemmas(rest, language(question))
 
 
 def asked_kinds(question: str) -> frozenset[str]:
