@@ -760,13 +760,9 @@ class Engine:
             )
         names = [(law.label_en if lang == "en" else None) or law.label for _, law, _ in laws]
         listed = words["references"].format(documents=named, count=len(names), laws=", ".join(names))
-        quote = words["quote_translated" if lang == "en" else "quote"]
-        quoted = [
-            quote.format(text=e["text"], source=facts_view.source_name(self.passages[e["passage_id"]], self.graph))
-            for e in evidence[: settings.SUMMARY_EVIDENCE]
-        ]
+        quoted = facts_view.summary(self.graph, self.passages, evidence, [], [], lang) if evidence else ""
         return shape.answer(
-            question, True, " ".join([*quoted, listed]), facts, [], passages, lang, analysis.kind,
+            question, True, f"{quoted} {listed}".strip(), facts, [], passages, lang, analysis.kind,
             1.0, started, analysis.mentions, evidence=evidence, answerable_probability=1.0,
         )
 
