@@ -38,6 +38,7 @@ __all__ = [
     "ActorMatcher",
     "NewActor",
     "add_extracted_actor",
+    "body_of",
     "english_name",
     "kind_of_name",
     "municipality_of",
@@ -162,6 +163,16 @@ def place_of(municipality: str) -> str:
     """
     match = _MUNICIPALITY.fullmatch(municipality)
     return match["place"] if match else municipality
+
+
+def body_of(name: str) -> str:
+    """A body's name without the place it is of: "Socialnämnden i Västerås" is a nämnd as
+    "Socialnämnden" is (:func:`scoped_name`).
+
+    >>> body_of("socialnämnden i västerås"), body_of("socialnämnden")
+    ('socialnämnden', 'socialnämnden')
+    """
+    return name.split(" i ", 1)[0]
 
 
 def scoped_name(body: str, municipality: str) -> str:
@@ -562,7 +573,7 @@ def kind_of_name(label: str) -> URIRef:
         return VGV.StateActor  # a public body with an English name of its own is a state one
     if key.endswith((" kommun", " stad")):
         return VGV.MunicipalActor
-    key = key.split(" i ", 1)[0]  # "Socialnämnden i Västerås": a body of a place
+    key = body_of(key)  # "Socialnämnden i Västerås": a body of a place
     for suffix, (_, kind) in ORGANISATION_SUFFIXES.items():
         if key.endswith(suffix):
             return kind

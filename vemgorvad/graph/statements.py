@@ -44,7 +44,7 @@ from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from vemgorvad.corpus.model import Document, Passage
-from vemgorvad.graph.actor_names import DOCUMENT_SUBJECTS, ActorMatcher
+from vemgorvad.graph.actor_names import DOCUMENT_SUBJECTS, ActorMatcher, body_of
 from vemgorvad.graph.resolve import strip_genitive
 from vemgorvad.graph.statement_model import (
     Mention,
@@ -64,16 +64,6 @@ logger = logging.getLogger(__name__)
 __all__ = ["Statement", "StatementReport", "extract_statements", "patterns"]
 
 # --- the extractor ------------------------------------------------------------------
-
-
-def _body(label: str) -> str:
-    """A folded actor name without the place it is of: "socialnämnden i västerås" is a
-    nämnd as "socialnämnden" is.
-
-    >>> _body("socialnämnden i västerås"), _body("socialnämnden")
-    ('socialnämnden', 'socialnämnden')
-    """
-    return label.split(" i ", 1)[0]
 
 
 class StatementExtractor:
@@ -203,7 +193,7 @@ class StatementExtractor:
         here = [
             a for a in counts
             if (a in nearby or not statute)
-            and any(body.endswith(suffix) and body != suffix for body in map(_body, labels[a]))
+            and any(body.endswith(suffix) and body != suffix for body in map(body_of, labels[a]))
         ]
         return max(here, key=lambda a: (counts[a], str(a))) if here else None
 
