@@ -66,9 +66,19 @@ class Analysis:
     reading: bool = False
     """Whether the question asks only what :attr:`cited` say: they are quoted from their
     opening, with nothing uncertain about where the answer is."""
-    references: tuple[tuple[str, str, str], ...] = ()
-    """For a question asking which laws a document refers to: (passage, law IRI, the words
-    citing it) per law, the passage the first that cites it, in reading order."""
+    references: References | None = None
+    """For a question asking which laws a document refers to, the documents it asks about
+    and what they cite; None for any other question."""
+
+
+@dataclass(frozen=True)
+class References:
+    """What documents a question asks the references of, and what they cite."""
+
+    documents: tuple[str, ...]
+    laws: tuple[tuple[str, str, str], ...]
+    """(passage, law IRI, the words citing it) per law, the passage the first that cites
+    it, in reading order."""
 
 
 @dataclass(frozen=True)
@@ -466,16 +476,22 @@ class Engine:
         # chapters 4 and 6), whose first section says nothing of what the act is
         return [first] if first.removeprefix(document).strip() in ("1 §", "1 kap. 1 §") else []
 
-    def document_references(self, text: str) -> list[tuple[str, str, str]]:
+    def document_references(self, text: str, places: frozenset[str]) -> References | None:
         """For a question asking which laws a document refers to ("Vilka lagar hänvisar
-        promemorian till?", "Which laws does the memo cite?"), each law the documents it
-        asks about cite: (the first passage citing it, the law's IRI, the words that do), in
-        reading order. The documents are those that are no statute, of the municipality the
-        question names if it names one. Looked up in the graph's legal references: the
-        passages that cite a law are not what a search for the question finds."""
+        promemorian till?", "Which laws does the memo cite?"), the documents it asks about
+        and each law they cite: (the first passage citing it, the law's IRI, the words that
+        do), in reading order; None for any other question. The documents are those that
+        are no statute, of the municipality the question names (``places``) if it names
+        one. Looked up in the graph's legal references: the passages that cite a law are not
+        what a search for the question finds."""
         if not understand.asks_references(text, self._places):
-            return []
-        documents = set(self.referring_documents(text))
+            return None
+        documents = tuple(
+            document
+            for document in self._first_passage
+            if document not in self._statutes
+            and (not places or self._document_places.get(document) in places)
+        )
         kinds = understand.asked_kinds(text)  # "Vilka konventioner …": those only
         found: dict[str, tuple[str, str, str]] = {}
         for passage in self._reading_order:
@@ -487,18 +503,7 @@ class Engine:
                     continue
                 if act.iri not in found:
                     found[act.iri] = (passage.id, act.iri, words)
-        return list(found.values())
-
-    def referring_documents(self, text: str) -> list[str]:
-        """The documents a question about a document's references asks about: those that
-        are no statute, of the municipality the question names if it names one."""
-        places = {p for p in self._places if understand.names_place(text, p)}
-        return [
-            document
-            for document in self._first_passage
-            if document not in self._statutes
-            and (not places or self._document_places.get(document) in places)
-        ]
+        return References(documents, tuple(found.values()))
 
     def cited_passages(self, text: str) -> list[str]:
         """The passages that are the text of the sections a question cites by number
@@ -631,13 +636,14 @@ class Engine:
             cited, in_chapters = in_chapters, []  # "Vad säger 6 kap. BrB?": read in order
         opening = [] if cited or in_chapters else self.statute_opening(text, lang, mentions)
         cited = cited or opening
-        references = [] if cited or in_chapters else self.document_references(text)
-        cited = cited or list(dict.fromkeys(pid for pid, _, _ in references))
+        places = frozenset(p for p in self._places if understand.names_place(text, p))
+        references = None if cited or in_chapters else self.document_references(text, places)
+        if references is not None:
+            cited = list(dict.fromkeys(pid for pid, _, _ in references.laws))
         reading = bool(opening) or (bool(cited) and understand.asks_only_what_it_says(text, lang))
         candidates, rows = self.candidate_features(
             text, vector, mentions, lang, rest_vector, cited or in_chapters
         )
-        places = frozenset(p for p in self._places if understand.names_place(text, p))
         ranked, rows = self._rank_passages(candidates, rows, cited, frozenset(in_chapters), places)
         top = rows[: settings.QUESTION_PASSAGES]
         signals = question_row(
@@ -651,7 +657,7 @@ class Engine:
             self.matcher.unknown_name_words(text),
         )
         return Analysis(
-            lang, kind, mentions, ranked, rows, signals, cited, bool(in_force), reading, tuple(references)
+            lang, kind, mentions, ranked, rows, signals, cited, bool(in_force), reading, references
         )
 
     def _answer_one(
@@ -673,8 +679,8 @@ class Engine:
         words = TEXTS[lang]
         passages = [shape.passage(self.passages[s.passage_id], s.score, s.dense) for s in ranked[: settings.RETURNED_PASSAGES]]
         answerable, confidence = self._probabilities(signals)
-        if analysis.references or (understand.asks_references(text, self._places) and not analysis.cited):
-            return self._references_answer(question, text, analysis, passages, started)
+        if analysis.references is not None:
+            return self._references_answer(question, analysis, analysis.references, passages, started)
         # a question asking what the sections it cites (or the statute it names) say is
         # answered by their own words, looked up: nothing is uncertain about where they are
         quoting = analysis.reading
@@ -732,8 +738,8 @@ class Engine:
     def _references_answer(
         self,
         question: str,
-        text: str,
         analysis: Analysis,
+        references: References,
         passages: list[dict[str, Any]],
         started: float,
     ) -> dict[str, Any]:
@@ -742,7 +748,7 @@ class Engine:
         lang, words = analysis.lang, TEXTS[analysis.lang]
         laws = [
             (pid, entity, quoted)
-            for pid, iri, quoted in analysis.references
+            for pid, iri, quoted in references.laws
             if (entity := self.graph.entity(iri)) is not None
         ]
         facts = [facts_view.citation_json(law, pid, "cites", quoted, lang) for pid, law, quoted in laws]
@@ -750,7 +756,7 @@ class Engine:
             [(pid, quoted) for pid, _, quoted in laws], self.index, lambda pid: self.passages[pid].text
         )
         documents = list(dict.fromkeys(self.passages[pid].document for pid, _, _ in laws))
-        documents = documents or self.referring_documents(text)
+        documents = documents or list(references.documents)
         titles = prepared.document_titles(self.graph, set(documents))
         named = ", ".join(f"«{titles.get(d) or d}»" for d in documents) or words["the_documents"]
         if not laws:  # nothing to quote: the documents say no law, which is an answer of sorts
