@@ -237,6 +237,20 @@ def test_markdown_front_matter_is_metadata_not_a_passage(tmp_path):
     ]
 
 
+def test_a_markdown_comment_is_no_passage(tmp_path):
+    """A writer's note in a markdown file (``<!-- … -->``, one line or several, or inside
+    a paragraph) is not the document's text: it never becomes a passage or part of one."""
+    (tmp_path / "rutin.md").write_text(
+        "# Mottagning\n\n<!-- Utkast: stäm av med\nenhetschefen före beslut. -->\n\n"
+        "Mottagningsenheten tar emot anmälningar <!-- kontrollera --> om barn som far illa.\n",
+        encoding="utf-8",
+    )
+    document = load_document(tmp_path / "rutin.md", tmp_path)
+    assert [(p.section, p.text) for p in document.passages] == [
+        ("Mottagning", "Mottagningsenheten tar emot anmälningar om barn som far illa.")
+    ]
+
+
 def test_docx_with_heading_styles(tmp_path):
     word = docx.Document()
     word.core_properties.title = "Samverkansrutin"

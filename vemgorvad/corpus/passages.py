@@ -37,6 +37,7 @@ _MARKUP = re.compile(r"\*\*|__")
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_TABLE_ROW = re.compile(r"^\|.*\|$")
+_MD_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,14 @@ def looks_like_heading(block: str) -> bool:
 
 
 def prose_blocks(text: str, markdown: bool = False) -> list[Block]:
-    """Read prose into blocks, recognising headings and mending page-break splits."""
+    """Read prose into blocks, recognising headings and mending page-break splits. A
+    markdown file's comments (``<!-- … -->``) are its writer's notes, not its text.
+
+    >>> [b.text for b in prose_blocks("# Rutin\\n\\n<!-- utkast -->\\n\\nNämnden ska …", markdown=True)]
+    ['Rutin', 'Nämnden ska …']
+    """
+    if markdown:
+        text = _MD_COMMENT.sub("", text)
     blocks: list[Block] = []
     for raw in split_blocks(text):
         md = _MD_HEADING.match(raw.strip()) if markdown else None
