@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import RDF, Graph, URIRef
-from rdflib.namespace import PROV, SKOS
+from rdflib.namespace import ORG, PROV, SKOS
 
 from vemgorvad import settings
 from vemgorvad.corpus.load import load_corpus
@@ -68,6 +68,19 @@ def _label(graph: Graph, node: str) -> str:
 
 def _local(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _parts(graph: Graph, statements: list[Statement], documents: list[Document]) -> set[tuple[str, str]]:
+    """(body, whole) of the statements that a body is part of another, each checked to
+    stand on its passage: the quote verbatim in it and the graph's direct edge written."""
+    texts = {p.id: p.text for d in documents for p in d.passages}
+    parts = set()
+    for s in statements:
+        if s.predicate == str(ORG.subOrganizationOf):
+            assert s.quote in texts[s.passage_id]
+            assert (URIRef(s.subject), ORG.subOrganizationOf, URIRef(s.object)) in graph
+            parts.add((_label(graph, s.subject), _label(graph, s.object)))
+    return parts
 
 
 @pytest.fixture(scope="module")
@@ -285,6 +298,13 @@ def test_a_memo_from_elsewhere_yields_statements_of_its_own_bodies(tmp_path: Pat
         actor = next(a for a in graph.subjects(SKOS.prefLabel, None) if _label(graph, str(a)) == name)
         assert (actor, PROV.wasGeneratedBy, VGV.extractor) in graph
         assert (actor, VGV.actorKind, VGV.MunicipalActor) in graph, name
+    # the issuer's body is part of the issuer's municipality, which the actor map now shows
+    assert _parts(graph, mine, documents) == {("Sociala resursförvaltningen", "Ekby kommun")}
+    ekby = next(a for a in graph.subjects(SKOS.prefLabel, None) if _label(graph, str(a)) == "Ekby kommun")
+    assert (ekby, VGV.actorKind, VGV.MunicipalActor) in graph
+    assert {str(v) for v in graph.objects(ekby, SKOS.prefLabel)} == {"Ekby kommun", "Ekby Municipality"}
+    others = [s for s in report.statements if s.document_id != MEMO_ELSEWHERE.stem]
+    assert not [s for s in others if s.object == str(ekby)]
 
 
 @pytest.mark.parametrize("form", ["issuer", "text"])
@@ -334,3 +354,10 @@ def test_another_municipalitys_socialnamnd_is_its_own(tmp_path: Path, form: str)
     assert {str(v) for v in graph.objects(theirs, SKOS.altLabel)} == {"Socialnämnden"}  # its own name
     issuer = next(a for a in graph.subjects(SKOS.prefLabel, None) if _label(graph, str(a)) == "Socialförvaltningen i Västerås")
     assert {str(v) for v in graph.objects(issuer, SKOS.prefLabel)} >= {"Social Services Administration (Västerås)"}
+    # Västerås's bodies are part of Västerås stad (the committee by its name, the
+    # administration by the memo's "förvaltningen"); Uppsala's stay Uppsala kommun's alone
+    assert _parts(graph, mine, documents) == {
+        ("Socialnämnden i Västerås", "Västerås stad"),
+        ("Socialförvaltningen i Västerås", "Västerås stad"),
+    }
+    assert set(graph.objects(ACTOR["socialnamnden"], ORG.subOrganizationOf)) == {ACTOR["uppsala-kommun"]}

@@ -165,6 +165,24 @@ def place_of(municipality: str) -> str:
     return match["place"] if match else municipality
 
 
+def municipality_in_english(name: str) -> str | None:
+    """What a municipality is called in English, the way Uppsala's curated name is
+    ("Uppsala Municipality"), or the city's own ("City of Västerås") for a "… stad"; None
+    for a name that is not a municipality's.
+
+    >>> municipality_in_english("Ekby kommun"), municipality_in_english("Västerås stad")
+    ('Ekby Municipality', 'City of Västerås')
+    >>> municipality_in_english("Socialnämnden") is None
+    True
+    """
+    match = _MUNICIPALITY.fullmatch(name)
+    if match is None:
+        return None
+    if name.casefold().endswith("stad"):
+        return f"City of {match['place']}"
+    return f"{match['place']} Municipality"
+
+
 def body_of(name: str) -> str:
     """A body's name without the place it is of: "Socialnämnden i Västerås" is a nämnd as
     "Socialnämnden" is (:func:`scoped_name`).
@@ -590,8 +608,9 @@ def add_extracted_actor(
     alt_labels: Sequence[str] = (),
 ) -> None:
     """Write an actor the extraction found in a document (not curated): its types, its
-    names — the Swedish label as found (and ``alt_labels``) and, for a public body, its own
-    English name (:func:`english_name`; ``english``, if given, is used instead) — its kind,
+    names — the Swedish label as found (and ``alt_labels``) and, for a public body or a
+    municipality, its English name (:func:`english_name`, :func:`municipality_in_english`;
+    ``english``, if given, is used instead) — its kind,
     a definition saying where it was found, and that the extractor made it.
     """
     graph.add((actor, RDF.type, VGV.Actor))
@@ -599,7 +618,7 @@ def add_extracted_actor(
     graph.add((actor, SKOS.prefLabel, Literal(label, lang="sv")))
     for alt in alt_labels:
         graph.add((actor, SKOS.altLabel, Literal(alt, lang="sv")))
-    if english := english or english_name(label):
+    if english := english or english_name(label) or municipality_in_english(label):
         graph.add((actor, SKOS.prefLabel, Literal(english, lang="en")))
     graph.add((actor, VGV.actorKind, kind))
     graph.add((actor, SKOS.definition, Literal(definition, lang="sv")))

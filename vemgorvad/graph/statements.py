@@ -40,10 +40,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import ORG, PROV, SKOS
 from rdflib.term import Node
 
 from vemgorvad.corpus.model import Document, Passage
+from vemgorvad.corpus.sentences import sentence_spans
 from vemgorvad.graph.actor_names import DOCUMENT_SUBJECTS, ActorMatcher, body_of
 from vemgorvad.graph.resolve import strip_genitive
 from vemgorvad.graph.statement_model import (
@@ -212,11 +213,7 @@ class StatementExtractor:
             if actor is not None and (scoped := self.actors.elsewhere(actor, document_iri(document.id))):
                 name, key = scoped, fold_label(scoped)  # not the curated municipality's
                 actor = self.actors.actor_for_name(name)
-            if actor is None:
-                self.new_actors.setdefault(key, name)
-                actor = new_actor_iri(key)
-                self.new_iris[actor] = key
-            return actor
+            return actor if actor is not None else self._new_actor(name, key)
         return None
 
     def _labels(self, actor: URIRef) -> list[str]:
@@ -233,7 +230,77 @@ class StatementExtractor:
         for passage in document.passages:
             reader = SentenceReader(self, document, passage, mentions[passage.id])
             out.extend(reader.statements())
+        return out + self._bodies_of_municipality(document, mentions)
+
+    def _bodies_of_municipality(
+        self, document: Document, mentions: dict[str, list[Mention]]
+    ) -> list[Statement]:
+        """That the bodies of the municipality a memo is of are part of it: "Socialnämnden
+        i Västerås" in a memo of Västerås stad, and a body its issuer names that the graph
+        did not know ("Ekby kommun, Sociala resursförvaltningen"). Each is said once, from
+        the first sentence of the memo that names the body, else the first whose role word
+        means it ("förvaltningen"): the graph's edge needs a passage to stand on, and a
+        body the text never refers to gets none. The curated municipality's own bodies are
+        left to the curated facts."""
+        node = document_iri(document.id)
+        where = self.actors.municipality.get(node)
+        if not where or document.sfs:
+            return []
+        bodies = {
+            self._actor_named(scoped)
+            for actor in self.actors.generic
+            if (scoped := self.actors.elsewhere(actor, node))
+        }
+        for part in (document.issuer or "").split(","):
+            actor = self._actor_named(part.strip())
+            if actor is not None and self._extracted(actor):
+                bodies.add(actor)
+        municipality = self.actors.actor_for_name(where)
+        bodies -= {None, municipality}
+        first: dict[URIRef, tuple[Passage, Mention]] = {}
+        for named in (True, False):  # by name if the memo names it, else by a role word
+            for passage in document.passages:
+                for mention in mentions[passage.id]:
+                    if mention.entity in bodies and mention.anaphor != named:
+                        first.setdefault(mention.entity, (passage, mention))
+        out: list[Statement] = []
+        for body, (passage, mention) in first.items():
+            municipality = municipality or self._new_actor(where, fold_label(where))
+            a, b = next((a, b) for a, b in sentence_spans(passage.text) if a <= mention.start < b)
+            out.append(
+                Statement(
+                    kind="relationship",
+                    subject=str(body),
+                    predicate=str(ORG.subOrganizationOf),
+                    object=str(municipality),
+                    statement=f"ingår i {where}",
+                    quote=passage.text[a:b].strip(),
+                    passage_id=passage.id,
+                    document_id=document.id,
+                    confidence=float(self.data["confidence"]["issuer"]),
+                    rule="issuer",
+                )
+            )
         return out
+
+    def _actor_named(self, name: str) -> URIRef | None:
+        """The actor a name is a label of, or the new one the extractor made of it."""
+        if not name:
+            return None
+        keys = (fold_label(name), strip_genitive(fold_label(name)))  # "… i Västerås": no genitive
+        made = next((new_actor_iri(key) for key in keys if key in self.new_actors), None)
+        return self.actors.actor_for_name(name) or made
+
+    def _extracted(self, actor: URIRef) -> bool:
+        """Whether the extraction, not a curator, made an actor."""
+        return actor in self.new_iris or (actor, PROV.wasGeneratedBy, VGV.extractor) in self.graph
+
+    def _new_actor(self, name: str, key: str) -> URIRef:
+        """The node of an organisation no actor has yet (``key``: its folded name), made once."""
+        self.new_actors.setdefault(key, name)
+        actor = new_actor_iri(key)
+        self.new_iris[actor] = key
+        return actor
 
     # -- qualifiers ------------------------------------------------------------------
 

@@ -85,14 +85,17 @@ def write_statements(
     """
     report = StatementReport()
     first_seen = _first_documents(statements, documents)
+    named_in = _first_documents(statements, documents, "object")
     for key, label in sorted(new_actors.items()):
         iri = new_actor_iri(key)
         if (iri, RDF.type, VGV.Actor) in graph:
             continue
-        where = first_seen.get(str(iri), "korpusen")
+        if str(iri) not in first_seen and str(iri) in named_in:
+            role = f"i «{named_in[str(iri)]}»"  # a municipality its bodies are part of
+        else:
+            role = f"som ansvarsbärare i «{first_seen.get(str(iri), 'korpusen')}»"
         definition = (
-            f"Organisation som nämns som ansvarsbärare i «{where}»; funnen av den automatiska "
-            "extraktionen och inte granskad."
+            f"Organisation som nämns {role}; funnen av den automatiska extraktionen och inte granskad."
         )
         add_extracted_actor(graph, iri, label, kind_of_name(label), definition)
         graph.add((iri, VGV.confidence, _decimal(NEW_ACTOR_CONFIDENCE)))
@@ -117,11 +120,15 @@ def write_statements(
     return report
 
 
-def _first_documents(statements: Sequence[Statement], documents: Sequence[Document]) -> dict[str, str]:
+def _first_documents(
+    statements: Sequence[Statement], documents: Sequence[Document], role: str = "subject"
+) -> dict[str, str]:
+    """The title of the first document each actor is the ``role`` of a statement in."""
     titles = {d.id: d.title for d in documents}
     out: dict[str, str] = {}
     for statement in statements:
-        out.setdefault(statement.subject, titles.get(statement.document_id, statement.document_id))
+        if actor := getattr(statement, role):
+            out.setdefault(actor, titles.get(statement.document_id, statement.document_id))
     return out
 
 
