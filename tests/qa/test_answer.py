@@ -380,6 +380,30 @@ def test_the_summary_cites_a_statute_by_its_name(engine):
     assert "(5 kap. 11 § socialtjänstlagen (SFS 2001:453))" in answer["summary"]
 
 
+def test_a_statement_read_after_its_subjects_genitive_is_said_so(engine):
+    # "Socialnämndens ansvar för stöd till offer … delas idag mellan Nexus …": the
+    # extractor reads the duty after the genitive, and the sentence keeps it there
+    from vemgorvad.qa import facts as facts_view
+
+    graph = engine.graph
+    said = {}
+    for fact in graph.facts.values():
+        subject = graph.entity(fact.subject)
+        if fact.kind != "duty" or not subject:
+            continue
+        sentence = facts_view.sentence(graph, fact, "sv")
+        assert not sentence.startswith(f"{subject.label} ansvar "), sentence  # no bare noun
+        if fact.statement.startswith(("ansvar ", "yttersta ansvar ")):
+            said[fact.quote] = sentence
+    assert len(said) >= 3, said
+    delas = next(s for q, s in said.items() if q.startswith("Socialnämndens ansvar för stöd"))
+    assert delas.startswith("Socialnämndens ansvar för stöd till offer")
+    # a verb phrase keeps the name as it is, even when a word in -s comes before it
+    graph_fact = next(f for f in graph.facts.values() if f.kind == "duty" and f.statement.startswith("ska "))
+    name = graph.entity(graph_fact.subject).label
+    assert facts_view.sentence(graph, graph_fact, "sv") == f"{name} {graph_fact.statement}"
+
+
 def test_a_fact_sentence_names_a_section_without_its_act_again(engine):
     # every curated fact whose laws are an act and a section of it, said as a sentence
     from vemgorvad.qa import facts as facts_view

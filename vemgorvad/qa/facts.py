@@ -62,12 +62,44 @@ def english_name(name: str) -> str:
 
 
 def sentence(graph: KnowledgeGraph, fact: Fact, lang: str) -> str:
-    """A fact as one sentence: its subject's name and its statement, in a language."""
+    """A fact as one sentence: its subject's name and its statement, in a language.
+
+    A Swedish statement read after its subject's genitive, as the quote says it
+    ("socialtjänstens ansvar för våldsutövare"), is said after the name in the genitive:
+    "Socialtjänstens ansvar för våldsutövare", not "Socialtjänsten ansvar för …".
+    """
     subject = graph.entity(fact.subject)
     if lang == "en":
         name = english_name(subject.label_en or subject.label) if subject else ""
         return f"{name} {fact.statement_en or fact.statement}".strip()
-    return f"{subject.label if subject else ''} {fact.statement}".strip()
+    if subject is None:
+        return fact.statement.strip()
+    name = genitive(subject.label) if _after_genitive(subject, fact) else subject.label
+    return f"{name} {fact.statement}".strip()
+
+
+def genitive(name: str) -> str:
+    """A Swedish name in the genitive.
+
+    >>> genitive("Socialnämnden"), genitive("Uppsala kommun"), genitive("Nexus")
+    ('Socialnämndens', 'Uppsala kommuns', 'Nexus')
+    """
+    return name if name[-1:].casefold() in ("s", "x", "z") else f"{name}s"
+
+
+def _after_genitive(subject: Any, fact: Fact) -> bool:
+    """Whether the fact's quote says its statement right after the subject in the
+    genitive, by its name or the end of it ("myndighetens" for Polismyndigheten) or an
+    alternative name ("kommunens" for Uppsala kommun)."""
+    head = fact.statement.split()[:3]
+    if not head or not fact.quote:
+        return False
+    pattern = r"\b(\w+)s\s+" + r"\s+".join(map(re.escape, head)) + r"\b"
+    names = [n.casefold() for n in (subject.label, *subject.alt_labels)]
+    return any(
+        any(n.endswith(found.group(1).casefold()) for n in names)
+        for found in re.finditer(pattern, fact.quote, re.IGNORECASE)
+    )
 
 def rank_facts(
     graph: KnowledgeGraph,
