@@ -398,6 +398,8 @@ def test_a_statement_read_after_its_subjects_genitive_is_said_so(engine):
     assert len(said) >= 3, said
     delas = next(s for q, s in said.items() if q.startswith("Socialnämndens ansvar för stöd"))
     assert delas.startswith("Socialnämndens ansvar för stöd till offer")
+    # "Kommunens yttersta ansvar …" of the actor Kommunerna: its name, in the genitive
+    assert [s for s in said.values() if s.startswith("Kommunernas yttersta ansvar gäller även")]
     # a verb phrase keeps the name as it is, even when a word in -s comes before it
     graph_fact = next(f for f in graph.facts.values() if f.kind == "duty" and f.statement.startswith("ska "))
     name = graph.entity(graph_fact.subject).label

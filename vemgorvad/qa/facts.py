@@ -89,17 +89,36 @@ def genitive(name: str) -> str:
 
 def _after_genitive(subject: Any, fact: Fact) -> bool:
     """Whether the fact's quote says its statement right after the subject in the
-    genitive, by its name or the end of it ("myndighetens" for Polismyndigheten) or an
-    alternative name ("kommunens" for Uppsala kommun)."""
+    genitive: by the last word of one of its names, definite or not, or the end of it
+    ("myndighetens" for Polismyndigheten, "kommunens" for Kommunerna)."""
     head = fact.statement.split()[:3]
     if not head or not fact.quote:
         return False
     pattern = r"\b(\w+)s\s+" + r"\s+".join(map(re.escape, head)) + r"\b"
-    names = [n.casefold() for n in (subject.label, *subject.alt_labels)]
-    return any(
-        any(n.endswith(found.group(1).casefold()) for n in names)
-        for found in re.finditer(pattern, fact.quote, re.IGNORECASE)
-    )
+    names = {_indefinite(n.split()[-1]) for n in (subject.label, *subject.alt_labels) if n.split()}
+    for found in re.finditer(pattern, fact.quote, re.IGNORECASE):
+        said = _indefinite(found.group(1))
+        if len(said) >= _GENITIVE_STEM and any(name.endswith(said) for name in names):
+            return True
+    return False
+
+
+_GENITIVE_STEM = 4
+"""The fewest letters of a genitive's word that may name a subject ("nämnd")."""
+
+
+def _indefinite(word: str) -> str:
+    """A noun without its definite ending, folded, so that "kommunen" and "kommunerna"
+    are one word.
+
+    >>> _indefinite("Kommunerna"), _indefinite("myndigheten"), _indefinite("Nexus")
+    ('kommun', 'myndighet', 'nexus')
+    """
+    folded = word.casefold()
+    for ending in ("erna", "arna", "orna", "na", "en", "et"):
+        if folded.endswith(ending) and len(folded) > len(ending) + 2:
+            return folded[: -len(ending)]
+    return folded
 
 def rank_facts(
     graph: KnowledgeGraph,
