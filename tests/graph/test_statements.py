@@ -298,8 +298,12 @@ def test_a_memo_from_elsewhere_yields_statements_of_its_own_bodies(tmp_path: Pat
         actor = next(a for a in graph.subjects(SKOS.prefLabel, None) if _label(graph, str(a)) == name)
         assert (actor, PROV.wasGeneratedBy, VGV.extractor) in graph
         assert (actor, VGV.actorKind, VGV.MunicipalActor) in graph, name
-    # the issuer's body is part of the issuer's municipality, which the actor map now shows
-    assert _parts(graph, mine, documents) == {("Sociala resursförvaltningen", "Ekby kommun")}
+    # "Lindmottagningen är förvaltningens enhet", and the issuer's body is part of the
+    # issuer's municipality: the actor map shows the memo's bodies in one tree
+    assert _parts(graph, mine, documents) == {
+        ("Lindmottagningen", "Sociala resursförvaltningen"),
+        ("Sociala resursförvaltningen", "Ekby kommun"),
+    }
     ekby = next(a for a in graph.subjects(SKOS.prefLabel, None) if _label(graph, str(a)) == "Ekby kommun")
     assert (ekby, VGV.actorKind, VGV.MunicipalActor) in graph
     assert {str(v) for v in graph.objects(ekby, SKOS.prefLabel)} == {"Ekby kommun", "Ekby Municipality"}
@@ -355,9 +359,11 @@ def test_another_municipalitys_socialnamnd_is_its_own(tmp_path: Path, form: str)
     issuer = next(a for a in graph.subjects(SKOS.prefLabel, None) if _label(graph, str(a)) == "Socialförvaltningen i Västerås")
     assert {str(v) for v in graph.objects(issuer, SKOS.prefLabel)} >= {"Social Services Administration (Västerås)"}
     # Västerås's bodies are part of Västerås stad (the committee by its name, the
-    # administration by the memo's "förvaltningen"); Uppsala's stay Uppsala kommun's alone
+    # administration by the memo's "förvaltningen"), its "förvaltningens enhet" of its
+    # administration; Uppsala's stay Uppsala kommun's alone
     assert _parts(graph, mine, documents) == {
         ("Socialnämnden i Västerås", "Västerås stad"),
         ("Socialförvaltningen i Västerås", "Västerås stad"),
+        ("Lindmottagningen", "Socialförvaltningen i Västerås"),
     }
     assert set(graph.objects(ACTOR["socialnamnden"], ORG.subOrganizationOf)) == {ACTOR["uppsala-kommun"]}

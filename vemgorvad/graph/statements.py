@@ -8,7 +8,8 @@ every passage of every document and finds, sentence by sentence,
   "Till socialnämndens uppgifter hör att …", "X samordnar …"), a passive with its agent
   ("… meddelas av förvaltningsrätten efter ansökan av socialnämnden"), and numbered
   lists ("Myndigheten ska 1. … 2. …", one duty per item);
-* **relationships**: part of ("Nexus inom Avdelning vuxen"), funds ("finansieras med
+* **relationships**: part of ("Nexus inom Avdelning vuxen", "Nexus är förvaltningens
+  enhet"; a body of the municipality a memo is of, of that municipality), funds ("finansieras med
   stöd av", "föreningsbidrag"), collaborates ("i samverkan med"), reports to
   ("redovisa … till"), commissions ("uppdra till"), coordinates and is responsible for;
 * **assessments**: an actor's findings ("Förvaltningen bedömer att …").

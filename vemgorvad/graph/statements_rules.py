@@ -389,8 +389,14 @@ class SentenceReader:
         text = self.text
         if "between" in rule:
             for left, right in itertools.pairwise(inside):
-                if compiled(rule["between"]).fullmatch(text[left.end : right.start]):
-                    pairs.append((left, right))
+                if not compiled(rule["between"]).fullmatch(text[left.end : right.start]):
+                    continue
+                if "object_head" in rule and not (  # "X är förvaltningens enhet": a genitive's unit
+                    text[right.end - 1 : right.end] == "s"
+                    and compiled(rule["object_head"]).match(text[right.end : b])
+                ):
+                    continue
+                pairs.append((left, right))
         if "passive_agent" in rule:  # "finansieras med stöd av X", "bedrivs av X"
             for number, funder in enumerate(inside):
                 if compiled(rule["passive_agent"]).search(text[a : funder.start]):
