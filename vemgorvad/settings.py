@@ -164,6 +164,12 @@ FACT_PASSAGES = 5
 MAX_FACTS = 6
 MAX_FACTS_WITH_SIBLINGS = 12
 """A list the documents state in one passage is shown whole, up to this many facts."""
+
+GENITIVE_MIN_STEM = 4
+"""The fewest letters a genitive's word, without its definite ending, must keep to name a
+fact's subject in its sentence ("nämnd" of "nämndens"; "behövs ska" names no one): a
+sentence's wording, not a ranking setting."""
+
 SUMMARY_FACTS = 2
 RETURNED_PASSAGES = 10
 

@@ -87,7 +87,7 @@ def genitive(name: str) -> str:
     return name if name[-1:].casefold() in ("s", "x", "z") else f"{name}s"
 
 
-def _after_genitive(subject: Any, fact: Fact) -> bool:
+def _after_genitive(subject: Entity, fact: Fact) -> bool:
     """Whether the fact's quote says its statement right after the subject in the
     genitive: by the last word of one of its names, definite or not, or the end of it
     ("myndighetens" for Polismyndigheten, "kommunens" for Kommunerna)."""
@@ -98,13 +98,9 @@ def _after_genitive(subject: Any, fact: Fact) -> bool:
     names = {_indefinite(n.split()[-1]) for n in (subject.label, *subject.alt_labels) if n.split()}
     for found in re.finditer(pattern, fact.quote, re.IGNORECASE):
         said = _indefinite(found.group(1))
-        if len(said) >= _GENITIVE_STEM and any(name.endswith(said) for name in names):
+        if len(said) >= settings.GENITIVE_MIN_STEM and any(name.endswith(said) for name in names):
             return True
     return False
-
-
-_GENITIVE_STEM = 4
-"""The fewest letters of a genitive's word that may name a subject ("nämnd")."""
 
 
 def _indefinite(word: str) -> str:
