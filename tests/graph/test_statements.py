@@ -367,3 +367,6 @@ def test_another_municipalitys_socialnamnd_is_its_own(tmp_path: Path, form: str)
         ("Lindmottagningen", "Socialförvaltningen i Västerås"),
     }
     assert set(graph.objects(ACTOR["socialnamnden"], ORG.subOrganizationOf)) == {ACTOR["uppsala-kommun"]}
+    # the quote names the body; whose it is comes from the document, and the fact says so
+    said = {s.statement for s in mine if s.rule == "issuer"}
+    assert said == {"ingår i Västerås stad, som dokumentet är från"}

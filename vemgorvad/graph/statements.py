@@ -274,7 +274,7 @@ class StatementExtractor:
                     subject=str(body),
                     predicate=str(ORG.subOrganizationOf),
                     object=str(municipality),
-                    statement=f"ingår i {where}",
+                    statement=f"ingår i {where}, som dokumentet är från",  # not what the quote says
                     quote=passage.text[a:b].strip(),
                     passage_id=passage.id,
                     document_id=document.id,
