@@ -267,7 +267,8 @@ class StatementExtractor:
         out: list[Statement] = []
         for body, (passage, mention) in first.items():
             municipality = municipality or self._new_actor(where, fold_label(where))
-            a, b = next((a, b) for a, b in sentence_spans(passage.text) if a <= mention.start < b)
+            spans = sentence_spans(passage.text)
+            a, b = next(((a, b) for a, b in spans if a <= mention.start < b), (0, len(passage.text)))
             out.append(
                 Statement(
                     kind="relationship",
