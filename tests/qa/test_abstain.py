@@ -30,6 +30,12 @@ NEGATIVES = [
     ("Vad heter chefen för Nexus?", "sv", "attribute"),
     ("Vilka öppettider har Nexus på lördagar?", "sv", "attribute"),
     ("Hur länge får ett offer för människohandel stanna i Sverige?", "sv", "attribute"),
+    # the ask in its definite and other forms, as users write it
+    ("Vad är öppettiderna för Nexus?", "sv", "attribute"),
+    ("When is Nexus open?", "en", "attribute"),
+    ("Vem är chefen för Nexus?", "sv", "attribute"),
+    ("Vilket nummer ringer jag till Nexus?", "sv", "attribute"),
+    ("Vad är budgeten för Nexus?", "sv", "attribute"),
     ("Vad säger plan- och bygglagen om skyddade boenden?", "sv", "unknown_law"),
     ("What does the Planning and Building Act say about shelters?", "en", "unknown_source"),
     # named by its abbreviation or number only: the documents cite it, never give its text
@@ -180,6 +186,33 @@ def test_missing_attribute_needs_the_ask_and_the_absence_of_a_value():
     assert missing_attribute("Hur länge gäller beslutet?", ["Beslutet gäller i högst sex månader."]) is None
     said = missing_attribute("Hur länge får offret stanna?", ["År 2002 trädde lagen i kraft."])
     assert said is not None and said.name == "duration"
+
+
+@pytest.mark.parametrize(
+    ("question", "attribute"),
+    [
+        ("Vad är öppettiderna för mottagningen?", "opening_hours"),
+        ("When are the offices open?", "opening_hours"),
+        ("Vem är generaldirektören för myndigheten?", "person"),
+        ("Vem är ordföranden i nämnden?", "person"),
+        ("How do I call the unit?", "phone"),
+        ("Hur lång är handläggningstiden?", "duration"),
+        ("What is the budget of the unit?", "amount"),
+    ],
+)
+def test_an_attribute_is_asked_for_in_any_of_its_forms(question, attribute):
+    said = missing_attribute(question, ["Enheten ger stöd till den som utsatts för våld."])
+    assert said is not None and said.name == attribute
+
+
+
+def test_open_to_whom_is_no_ask_for_opening_hours(engine):
+    # "öppet för alla" says who may come, which the memo gives; "öppet på helgen" asks when
+    assert missing_attribute("Är Nexus öppet för alla?", ["Enheten ger stöd."]) is None
+    assert missing_attribute("Har Nexus öppet på helgen?", ["Enheten ger stöd."]).name == "opening_hours"
+    answer = engine.ask("Är Nexus öppet för alla?")
+    assert answer["answerable"] and answer.get("abstain_reason") is None
+    assert any("öppet för alla" in e["text"] for e in answer["evidence"])
 
 
 def test_an_english_question_counting_a_unit_finds_the_swedish_figure():
