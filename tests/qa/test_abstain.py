@@ -36,6 +36,9 @@ NEGATIVES = [
     ("Vem är chefen för Nexus?", "sv", "attribute"),
     ("Vilket nummer ringer jag till Nexus?", "sv", "attribute"),
     ("Vad är budgeten för Nexus?", "sv", "attribute"),
+    ("Vilken e-postadress har Nexus?", "sv", "attribute"),
+    ("Which website does the Gender Equality Agency have?", "en", "attribute"),
+    ("Vilken lön har en regionkoordinator?", "sv", "attribute"),
     ("Vad säger plan- och bygglagen om skyddade boenden?", "sv", "unknown_law"),
     ("What does the Planning and Building Act say about shelters?", "en", "unknown_source"),
     # named by its abbreviation or number only: the documents cite it, never give its text
@@ -198,12 +201,22 @@ def test_missing_attribute_needs_the_ask_and_the_absence_of_a_value():
         ("How do I call the unit?", "phone"),
         ("Hur lång är handläggningstiden?", "duration"),
         ("What is the budget of the unit?", "amount"),
+        ("What is the email address of the unit?", "email"),  # not "no address"
+        ("Har enheten någon hemsida?", "website"),
+        ("How much does a coordinator earn?", "amount"),
     ],
 )
 def test_an_attribute_is_asked_for_in_any_of_its_forms(question, attribute):
     said = missing_attribute(question, ["Enheten ger stöd till den som utsatts för våld."])
     assert said is not None and said.name == attribute
 
+
+
+def test_an_address_a_mail_or_a_site_is_given_when_a_passage_holds_one():
+    assert missing_attribute("Vilken e-postadress har enheten?", ["Skriv till nexus@uppsala.se."]) is None
+    assert missing_attribute("Vilken webbplats har myndigheten?", ["Se www.jamstalldhetsmyndigheten.se."]) is None
+    # a wage the question describes is no ask for an amount
+    assert missing_attribute("Vad kallas brottet när någon arbetar för nästan ingen lön?", ["Lagen."]) is None
 
 
 def test_open_to_whom_is_no_ask_for_opening_hours(engine):
