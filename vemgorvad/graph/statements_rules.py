@@ -396,11 +396,19 @@ class SentenceReader:
                     and compiled(rule["object_head"]).match(text[right.end : b])
                 ):
                     continue
-                pairs.append((left, right))
+                # "X har regeringens uppdrag": the genitive's owner is the subject
+                pairs.append((right, left) if rule.get("reverse") else (left, right))
         if "passive_agent" in rule:  # "finansieras med stöd av X", "bedrivs av X"
             for number, funder in enumerate(inside):
                 if compiled(rule["passive_agent"]).search(text[a : funder.start]):
                     funded = [m for m in inside[:number] if m.entity != funder.entity]
+                    if not funded and "subject_after" in rule:  # "På uppdrag av X har Y …"
+                        funded = [
+                            m for m in inside[number + 1 : number + 2]
+                            if compiled(rule["subject_after"]).fullmatch(text[funder.end : m.start])
+                        ]
+                        pairs += [(funder, m) for m in funded if m.entity != funder.entity]
+                        continue
                     funded = funded or [m for m in self.mentions if m.entity != funder.entity][:1]
                     pairs += [(funder, m) for m in funded[:1]]
         for key in ("funder_list", "object_list", "verb"):
