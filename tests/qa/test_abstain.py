@@ -134,6 +134,14 @@ def test_a_name_of_several_words_is_said_whole(engine):
     assert engine.matcher.unknown_name_words(question) == 1  # the model's signal: one word
     joined = "What does the Zorblaxian Prison and Probation Service do?"
     assert engine.matcher.unknown_names(joined, "en") == ["Zorblaxian Prison and Probation Service"]
+    the = "Does Save the Children work with Uppsala municipality?"
+    assert engine.matcher.unknown_names(the, "en") == ["Save the Children"]
+    # a Swedish name goes on in lower case ("Röda korset"); an English one does not
+    assert engine.matcher.unknown_names("Vilken roll har Röda korset i Uppsala?", "sv") == ["Röda korset"]
+    custody = "When LVM custody has been sent to the court, how many days does it have?"
+    assert engine.matcher.unknown_names(custody, "en") == ["LVM"]
+    answer = engine.ask("Vilken roll har Röda korset i arbetet mot människohandel?")
+    assert not answer["answerable"] and "Röda korset" in answer["summary"]
 
 
 def test_a_name_no_document_holds_is_named_when_the_engine_abstains(engine):

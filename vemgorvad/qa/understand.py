@@ -592,7 +592,8 @@ class EntityMatcher:
         "ECPAT"); it is known when the corpus, the graph's labels (Swedish or English) or,
         for an English question, the English statements use it, allowing for inflection.
         Capitalised words joined by a connecting word make one name ("Prison and
-        Probation Service"), said whole when a word of it is unknown.
+        Probation Service", "Save the Children"), said whole when a word of it is unknown;
+        an unknown name goes on by the unknown lower-case words after it ("Röda korset").
         """
         return [name for name, unknown in self._names(question) if unknown]
 
@@ -620,6 +621,7 @@ class EntityMatcher:
             folded = token.casefold()
             return not (self.covered(token) or english_stem(folded) in self.english_vocabulary)
 
+        swedish = language(question) == "sv"
         names: list[tuple[str, int]] = []
         position = 0
         while position < len(tokens):
@@ -638,7 +640,18 @@ class EntityMatcher:
                     end += 2
                 else:
                     break
-            run = [tokens[i].group() for i in range(position, end + 1) if is_name(i)]
+            # "Röda korset", "Rädda barnen": a Swedish name goes on in lower case, by words
+            # no document holds either
+            while (
+                swedish
+                and end + 1 < len(tokens)
+                and unknown(tokens[end].group())
+                and tokens[end + 1].group().islower()
+                and tokens[end + 1].group() not in stop
+                and unknown(tokens[end + 1].group())
+            ):
+                end += 1
+            run = [tokens[i].group() for i in range(position, end + 1) if is_name(i) or unknown(tokens[i].group())]
             text = question[tokens[position].start() : tokens[end].end()]
             names.append((text, sum(unknown(token) for token in run)))
             position = end + 1
