@@ -3,7 +3,8 @@
 Pools ``shared/eval/dev.jsonl``, ``shared/eval/dev2.jsonl``, ``tests/qa/questions.jsonl``
 (asked of the product's corpus) and ``tests/qa/generality.jsonl`` (asked of a temporary
 corpus that adds the two statutes of ``shared/realdocs-extra/``, for which nothing is
-curated). Then (:mod:`vemgorvad.qa.fit`):
+curated). ``tests/qa/out_of_scope.jsonl`` is held out: asked only of the models fitted on
+the whole pool, never fitted on. Then (:mod:`vemgorvad.qa.fit`):
 
 1. the ranker's settings (feature set × regularisation) are compared by grouped 5-fold
    cross-validation (folds by question, seed 0), and the best by pooled MRR@10 is taken;
@@ -52,6 +53,10 @@ ON_CORPUS = [
     ROOT / "tests" / "qa" / "questions.jsonl",
 ]
 ON_EXTENDED = [ROOT / "tests" / "qa" / "generality.jsonl"]
+HELD_OUT = [ROOT / "tests" / "qa" / "out_of_scope.jsonl"]
+"""Questions never fitted on nor used to choose a setting, asked of the product's corpus
+with the models fitted on the whole pool (what ``--fit`` writes): questions outside what
+the documents cover that no rule of what is asked turns away."""
 EXTRA_DOCUMENTS = SHARED / "realdocs-extra"
 COLUMNS = [
     "passage_hit@1",
@@ -171,6 +176,22 @@ def main() -> None:
             rows.append((name, metrics(asked)))
         report["files"][source] = {name: m for name, m in rows}
         print(table(f"{source} ({len(items)} questions)", rows))
+
+    held = [item for path in HELD_OUT if path.exists() for item in read_questions(path)]
+    if held:
+        fitted = fit.fit_ranker(pool, features, c)
+        asked = []
+        with fit.using([main_engine], fitted, fit.fit_abstainer(pool, fitted)):
+            for item in held:
+                t0 = time.perf_counter()
+                asked.append((item, main_engine.ask(item["question"]), time.perf_counter() - t0))
+        report["held_out"] = metrics(asked)
+        print(table(
+            f"held out: out of scope, never fitted on ({len(held)} questions)",
+            [("engine (fitted on the pool)", report["held_out"])],
+        ))
+        answered = [item["id"] for item, answer, _ in asked if answer["answerable"]]
+        print(f"answered although the documents do not cover them: {', '.join(answered) or 'none'}")
 
     weights, evidence_cv, evidence_grid = fit.cv_evidence(results, splits)
     report["evidence"] = {"best": weights, "cross_validated": evidence_cv, "grid": evidence_grid}

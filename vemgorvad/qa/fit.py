@@ -183,7 +183,7 @@ def fit_abstainer(questions: Sequence[Question], ranker: Ranker) -> Abstainer:
     the answerable questions that no rule of what is asked turns away are still answered.
     """
     rows, answerable, correct, free = [], [], [], []
-    with _using({id(q.engine): q.engine for q in questions}.values(), ranker, None):
+    with using({id(q.engine): q.engine for q in questions}.values(), ranker, None):
         for q in questions:
             analysis, reason = _analyse(q)
             rows.append(analysis.signals)
@@ -225,7 +225,7 @@ def _holds(q: Question, passage_id: str) -> bool:
 
 
 @contextmanager
-def _using(engines: Iterable[Any], ranker: Ranker, abstainer: Abstainer | None) -> Iterator[None]:
+def using(engines: Iterable[Any], ranker: Ranker, abstainer: Abstainer | None) -> Iterator[None]:
     """Let engines answer with these models for a while, then give them back their own."""
     saved = [(engine, engine.ranker, engine.abstainer) for engine in engines]
     for engine, _, _ in saved:
@@ -268,7 +268,7 @@ def cross_validate(
         ranker = fit_ranker(train, features, c)
         abstainer = fit_abstainer(train, ranker)
         engines = {id(q.engine): q.engine for q in questions}.values()
-        with _using(engines, ranker, abstainer):
+        with using(engines, ranker, abstainer):
             for i in test:
                 q = questions[i]
                 started = time.perf_counter()
