@@ -35,6 +35,7 @@ HERE = Path(__file__).parent
 CASES = [json.loads(line) for line in (HERE / "extraction_cases.jsonl").read_text("utf-8").splitlines() if line.strip()]
 EXCERPT = HERE / "data" / "sfs_1990-52_lvu_utdrag.txt"
 MEMO_ELSEWHERE = HERE / "data" / "pm_ekby_tjansteskrivelse.md"
+NAMNDER = HERE / "data" / "pm_vasteras_namnder.md"
 
 DOCUMENTS = {
     "statute": ("SFS 2099:1", "Lag (2099:1) om prövning av extraktionen", "2099:1", "statute"),
@@ -303,12 +304,32 @@ def test_a_memo_from_elsewhere_yields_statements_of_its_own_bodies(tmp_path: Pat
     assert _parts(graph, mine, documents) == {
         ("Lindmottagningen", "Sociala resursförvaltningen"),
         ("Sociala resursförvaltningen", "Ekby kommun"),
+        ("Sociala resursnämnden", "Ekby kommun"),  # a nämnd by the shape of its name
     }
     ekby = next(a for a in graph.subjects(SKOS.prefLabel, None) if _label(graph, str(a)) == "Ekby kommun")
     assert (ekby, VGV.actorKind, VGV.MunicipalActor) in graph
     assert {str(v) for v in graph.objects(ekby, SKOS.prefLabel)} == {"Ekby kommun", "Ekby Municipality"}
     others = [s for s in report.statements if s.document_id != MEMO_ELSEWHERE.stem]
     assert not [s for s in others if s.object == str(ekby)]
+
+
+def test_a_memos_namnder_found_by_their_shape_are_part_of_its_municipality(tmp_path: Path) -> None:
+    """A nämnd or förvaltning a memo names that nobody curated belongs to the memo's
+    municipality on the actor map; a state body ("Centrala studiestödsnämnden"), a
+    region's ("Regionstyrelsen") and one of another place ("Stadsdelsnämnden i
+    Stockholm") do not."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(settings.corpus_dir(), corpus)
+    shutil.copy(NAMNDER, corpus / NAMNDER.name)
+    documents = load_corpus(corpus).documents
+    graph = build_graph(documents)
+    link_mentions(graph, documents)
+    mine = [s for s in extract_statements(graph, documents).statements if s.document_id == NAMNDER.stem]
+    assert _parts(graph, mine, documents) == {
+        ("Arbetsmarknadsförvaltningen", "Västerås stad"),  # the issuer's
+        ("Arbetsmarknadsnämnden", "Västerås stad"),
+        ("Överförmyndarnämnden", "Västerås stad"),
+    }
 
 
 @pytest.mark.parametrize("form", ["issuer", "text"])

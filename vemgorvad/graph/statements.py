@@ -46,7 +46,14 @@ from rdflib.term import Node
 
 from vemgorvad.corpus.model import Document, Passage
 from vemgorvad.corpus.sentences import sentence_spans
-from vemgorvad.graph.actor_names import DOCUMENT_SUBJECTS, ActorMatcher, body_of
+from vemgorvad.graph.actor_names import (
+    DOCUMENT_SUBJECTS,
+    ActorMatcher,
+    body_of,
+    kind_of_name,
+    place_of,
+    scoped_name,
+)
 from vemgorvad.graph.resolve import strip_genitive
 from vemgorvad.graph.statement_model import (
     Mention,
@@ -62,6 +69,9 @@ from vemgorvad.text import fold_label
 from vemgorvad.vocab import LAGEN, VGV, document_iri, passage_iri
 
 logger = logging.getLogger(__name__)
+
+_PLACE_AFTER = re.compile(r"\s+i\s+(?P<place>[A-ZÅÄÖ][\wåäöÅÄÖ-]+)")
+"""A place named right after a body: "Stadsdelsnämnden i Stockholm"."""
 
 __all__ = ["Statement", "StatementReport", "extract_statements", "patterns"]
 
@@ -237,8 +247,9 @@ class StatementExtractor:
         self, document: Document, mentions: dict[str, list[Mention]]
     ) -> list[Statement]:
         """That the bodies of the municipality a memo is of are part of it: "Socialnämnden
-        i Västerås" in a memo of Västerås stad, and a body its issuer names that the graph
-        did not know ("Ekby kommun, Sociala resursförvaltningen"). Each is said once, from
+        i Västerås" in a memo of Västerås stad, a body its issuer names that the graph did
+        not know ("Ekby kommun, Sociala resursförvaltningen"), and a nämnd or förvaltning
+        the memo names that the graph did not know ("Sociala resursnämnden"). Each is said once, from
         the first sentence of the memo that names the body, else the first whose role word
         means it ("förvaltningen"): the graph's edge needs a passage to stand on, and a
         body the text never refers to gets none. The curated municipality's own bodies are
@@ -256,6 +267,17 @@ class StatementExtractor:
             actor = self._actor_named(part.strip())
             if actor is not None and self._extracted(actor):
                 bodies.add(actor)
+        # "Sociala resursnämnden": a municipal body found by its name's shape, unless the
+        # memo says it is of another place ("Stadsdelsnämnden i Stockholm")
+        shaped, elsewhere = set(), set()
+        for passage in document.passages:
+            for m in mentions[passage.id]:
+                if self._extracted(m.entity) and self._municipal_body_of(m.entity, where):
+                    shaped.add(m.entity)
+                    place = _PLACE_AFTER.match(passage.text, m.end)
+                    if place and place["place"] != place_of(where):
+                        elsewhere.add(m.entity)
+        bodies |= shaped - elsewhere
         municipality = self.actors.actor_for_name(where)
         bodies -= {None, municipality}
         first: dict[URIRef, tuple[Passage, Mention]] = {}
@@ -284,6 +306,23 @@ class StatementExtractor:
                 )
             )
         return out
+
+    def _municipal_body_of(self, actor: URIRef, where: str) -> bool:
+        """Whether a body the extraction named is, by its name, a municipal body of the
+        municipality ``where`` a memo is from: a nämnd, förvaltning or styrelse (a unit
+        such as "Lindmottagningen" is part of one of them, not of the municipality itself)
+        that is no public body of the state ("Centrala studiestödsnämnden") nor a
+        region's, and that names no other place ("Socialnämnden i Stockholm" in a memo
+        from Västerås)."""
+        label = self.label(actor) or ""
+        key = strip_genitive(fold_label(label))
+        if kind_of_name(label) != VGV.MunicipalActor or not body_of(key).endswith(
+            tuple(self.data["municipal_bodies"])
+        ):
+            return False
+        if key.startswith(("region", "landsting")):
+            return False
+        return body_of(key) == key or key == fold_label(scoped_name(body_of(label), where))
 
     def _actor_named(self, name: str) -> URIRef | None:
         """The actor a name is a label of, or the new one the extractor made of it."""
