@@ -177,11 +177,14 @@ def main() -> None:
         report["files"][source] = {name: m for name, m in rows}
         print(table(f"{source} ({len(items)} questions)", rows))
 
+    # the models fitted on every question: what the held-out questions are asked of, and
+    # what --fit writes
     held = [item for path in HELD_OUT if path.exists() for item in read_questions(path)]
+    fitted = fit.fit_ranker(pool, features, c)
+    fitted_abstainer = fit.fit_abstainer(pool, fitted)
     if held:
-        fitted = fit.fit_ranker(pool, features, c)
         asked = []
-        with fit.using([main_engine], fitted, fit.fit_abstainer(pool, fitted)):
+        with fit.using([main_engine], fitted, fitted_abstainer):
             for item in held:
                 t0 = time.perf_counter()
                 asked.append((item, main_engine.ask(item["question"]), time.perf_counter() - t0))
@@ -232,7 +235,6 @@ def main() -> None:
           f"{report['latency']['embed_p50_ms']} ms (answer/embedding {ratio:.2f}×)")
 
     if args.fit:
-        ranker = fit.fit_ranker(pool, features, c)
         about = {
             "made_by": "python benchmarks/answers.py --fit (make fit)",
             "questions": {s: sum(q.source == s for q in pool) for s in sources},
@@ -242,11 +244,9 @@ def main() -> None:
             "folds": FOLDS,
             "seed": SEED,
         }
-        ranker = fit.Ranker(ranker.features, ranker.mean, ranker.scale, ranker.weights,
-                            ranker.intercept, about)
-        ranker.save()
-        abstainer = fit.fit_abstainer(pool, ranker)
-        Abstainer(abstainer.answerable, abstainer.correct, abstainer.threshold,
+        fit.Ranker(fitted.features, fitted.mean, fitted.scale, fitted.weights,
+                   fitted.intercept, about).save()
+        Abstainer(fitted_abstainer.answerable, fitted_abstainer.correct, fitted_abstainer.threshold,
                   {**about, "reliability": report["reliability"]}).save()
         print("\nwrote vemgorvad/qa/data/ranker.json and abstainer.json")
     if args.json:

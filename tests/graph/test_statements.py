@@ -84,12 +84,24 @@ def _parts(graph: Graph, statements: list[Statement], documents: list[Document])
     return parts
 
 
-@pytest.fixture(scope="module")
-def cases_run() -> tuple[Graph, dict[str, list[Statement]]]:
-    documents = _case_documents()
+def _read(documents: list[Document]) -> tuple[Graph, StatementReport]:
+    """The graph-only path of a build over documents: build, link mentions, extract."""
     graph = build_graph(documents)
     link_mentions(graph, documents)
-    report = extract_statements(graph, documents)
+    return graph, extract_statements(graph, documents)
+
+
+def _corpus_with(tmp_path: Path, document: Path, folder: str = "") -> list[Document]:
+    """The documents of a copy of ``corpus/`` with one more document (in ``folder``)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(settings.corpus_dir(), corpus)
+    shutil.copy(document, corpus / folder / document.name)
+    return load_corpus(corpus).documents
+
+
+@pytest.fixture(scope="module")
+def cases_run() -> tuple[Graph, dict[str, list[Statement]]]:
+    graph, report = _read(_case_documents())
     by_passage: dict[str, list[Statement]] = {}
     for statement in report.statements:
         by_passage.setdefault(statement.passage_id, []).append(statement)
@@ -212,13 +224,7 @@ def test_knowledge_graph_reads_extracted_facts(
 
 
 def test_a_statute_excerpt_in_a_temporary_corpus_yields_duties(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(settings.corpus_dir(), corpus)
-    shutil.copy(EXCERPT, corpus / "sfs" / EXCERPT.name)
-    documents = load_corpus(corpus).documents
-    graph = build_graph(documents)
-    link_mentions(graph, documents)
-    report = extract_statements(graph, documents)
+    graph, report = _read(_corpus_with(tmp_path, EXCERPT, "sfs"))
     mine = [s for s in report.statements if s.document_id == "SFS 1990:52" and s.kind == "duty"]
     bearers = {_label(graph, s.subject) for s in mine}
     assert {"Socialnämnden", "Förvaltningsrätten", "Polismyndigheten"} <= bearers
@@ -257,10 +263,7 @@ def test_the_memo_read_as_a_document_nobody_curated(tmp_path: Path) -> None:
     (corpus / "SCN-2022-00355.txt.meta.json").unlink()
     (corpus / "SCN-2022-00355.txt").rename(corpus / "pm.txt")
     (corpus / "pm.txt.meta.json").write_text(json.dumps({**meta, "id": "PM-2099-1"}), encoding="utf-8")
-    documents = load_corpus(corpus).documents
-    graph = build_graph(documents)
-    link_mentions(graph, documents)
-    extract_statements(graph, documents)
+    graph, _ = _read(load_corpus(corpus).documents)
     found = _statement_keys(graph, "PM-2099-1")
     agreed = found & wanted
     assert len(agreed) / len(found) >= 0.9, sorted(found - wanted)
@@ -272,13 +275,8 @@ def test_a_memo_from_elsewhere_yields_statements_of_its_own_bodies(tmp_path: Pat
     """A memo of a municipality the graph knows nothing of: its bodies, found by the shape
     of their names ("Lindmottagningen", "Sociala resursnämnden"), bear its duties, and its
     role words mean them, never Uppsala's bodies of the same common nouns."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(settings.corpus_dir(), corpus)
-    shutil.copy(MEMO_ELSEWHERE, corpus / MEMO_ELSEWHERE.name)
-    documents = load_corpus(corpus).documents
-    graph = build_graph(documents)
-    link_mentions(graph, documents)
-    report = extract_statements(graph, documents)
+    documents = _corpus_with(tmp_path, MEMO_ELSEWHERE)
+    graph, report = _read(documents)
     mine = [s for s in report.statements if s.document_id == MEMO_ELSEWHERE.stem]
     found = {(s.kind, _label(graph, s.subject), _label(graph, s.object) if s.object else "") for s in mine}
     assert {
@@ -318,13 +316,9 @@ def test_a_memos_namnder_found_by_their_shape_are_part_of_its_municipality(tmp_p
     municipality on the actor map; a state body ("Centrala studiestödsnämnden"), a
     region's ("Regionstyrelsen") and one of another place ("Stadsdelsnämnden i
     Stockholm") do not."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(settings.corpus_dir(), corpus)
-    shutil.copy(NAMNDER, corpus / NAMNDER.name)
-    documents = load_corpus(corpus).documents
-    graph = build_graph(documents)
-    link_mentions(graph, documents)
-    mine = [s for s in extract_statements(graph, documents).statements if s.document_id == NAMNDER.stem]
+    documents = _corpus_with(tmp_path, NAMNDER)
+    graph, report = _read(documents)
+    mine = [s for s in report.statements if s.document_id == NAMNDER.stem]
     assert _parts(graph, mine, documents) == {
         ("Arbetsmarknadsförvaltningen", "Västerås stad"),  # the issuer's
         ("Arbetsmarknadsnämnden", "Västerås stad"),
@@ -360,9 +354,7 @@ def test_another_municipalitys_socialnamnd_is_its_own(tmp_path: Path, form: str)
     (memo_document,) = [d for d in documents if d.id == "pm_vasteras"]
     assert document_municipality(memo_document) == "Västerås stad"
     assert document_municipality(next(d for d in documents if d.sfs == "2001:453")) is None
-    graph = build_graph(documents)
-    link_mentions(graph, documents)
-    report = extract_statements(graph, documents)
+    graph, report = _read(documents)
     mine = [s for s in report.statements if s.document_id == "pm_vasteras"]
     bearers = {_label(graph, s.subject) for s in mine}
     assert {"Socialnämnden i Västerås", "Socialförvaltningen i Västerås"} <= bearers
