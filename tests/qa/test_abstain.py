@@ -163,9 +163,36 @@ def test_a_question_about_nothing_but_an_unknown_name_is_refused_whatever_the_mo
         answer = engine.ask(question)
         assert answer["answerable"] is False and answer["abstain_reason"] == "unknown_name"
         assert name in answer["summary"] and answer["evidence"] == []
-    # a known name, or an unknown one beside more that is asked, is for the model to judge
+    # a known name, or an unknown one that is not what the question is about, is for the
+    # model to judge
     assert engine.ask("Vad gör Nexus?")["answerable"] is True
-    assert engine.ask("Hur samverkar Zorblaxmottagningen med Nexus?")["answerable"] is True
+    assert engine.ask("Hur samverkar Nexus med Zorblaxmottagningen?")["answerable"] is True
+
+
+def test_an_unknown_organisation_the_question_is_about_is_refused_whatever_the_model_says(
+    engine, monkeypatch
+):
+    # "What does X do for victims …" asks more than the name, but all of it about X: the
+    # documents, which never name X, cannot say it (the model answered such a question
+    # about Frälsningsarmén at .48, above its threshold)
+    monkeypatch.setattr(engine, "abstainer", dataclasses.replace(engine.abstainer, threshold=0.0))
+    for question, name in (
+        ("Vad gör Frälsningsarmén för offer för människohandel i Uppsala?", "Frälsningsarmén"),
+        ("Does ECPAT work with Uppsala municipality on child trafficking?", "ECPAT"),
+        ("Finns det ett Barnahus i Uppsala för barn som utsatts för övergrepp?", "Barnahus"),
+        ("Vad vet ni om Kvinnojouren Siri?", "Kvinnojouren Siri"),
+    ):
+        answer = engine.ask(question)
+        assert answer["answerable"] is False and answer["abstain_reason"] == "unknown_name"
+        assert name in answer["summary"]
+    # a name where or to whom something happens, or a municipality, is no such subject
+    for question in (
+        "Ett barn utan uppehållsrätt tigger utanför ICA – har kommunen ansvar för barnet?",
+        "En kvinna som bor i Västerås blir misshandlad i Uppsala. Vilken kommun ska ge stöd?",
+        "Min kompis Anna säljer sex. Vart kan hon vända sig för att få stöd?",
+        "Har Västerås kommun ansvar för barn som tigger?",
+    ):
+        assert engine.ask(question)["answerable"] is True, question
 
 
 def test_an_english_question_is_read_through_the_glossary_before_it_is_called_unread(engine):

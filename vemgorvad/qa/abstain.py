@@ -204,6 +204,37 @@ def asks_beyond(text: str, lang: str, names: Sequence[str]) -> bool:
     return bool(understand.content_lemmas(rest, lang))
 
 
+def asked_about(text: str, names: Sequence[str]) -> list[str]:
+    """The unknown names a question is about, not ones it names by the way.
+
+    A name is asked about when the word before it (past an article) asks about it or
+    makes it the subject (``cues.json: name_as_subject``); a name after any other word
+    is where or to whom something happens, and one followed by a word of place is a
+    municipality's.
+
+    >>> asked_about("What does Zorblax do for victims in Uppsala?", ["Zorblax"])
+    ['Zorblax']
+    >>> asked_about("Finns det ett Barnahus i Uppsala för barn?", ["Barnahus i Uppsala"])
+    ['Barnahus i Uppsala']
+    >>> asked_about("Ett barn tigger utanför ICA – har kommunen ansvar?", ["ICA"])
+    []
+    >>> asked_about("Har Västerås kommun ansvar för barn som tigger?", ["Västerås"])
+    []
+    """
+    cues = understand.CUES["name_as_subject"]
+    words = [(start, end, word.casefold()) for start, end, word in understand.word_spans(text)]
+    asked = []
+    for name in names:
+        at = text.find(name)
+        before = [w for start, _, w in words if start < at]
+        after = [w for start, _, w in words if start >= at + len(name)]
+        while before and before[-1] in cues["articles"]:
+            before.pop()
+        if before and before[-1] in cues["before"] and not (after and after[0] in cues["place_after"]):
+            asked.append(name)
+    return asked
+
+
 def gives_figure(question: str, lang: str, texts: Sequence[str], labels: Sequence[str]) -> bool:
     """Whether one of the texts gives a number of the thing the question counts.
 
@@ -371,6 +402,8 @@ class Reasons:
         names = matcher.unknown_names(text, lang)
         if "unknown_subject" in rules and names and not asks_beyond(text, lang, names):
             return "unknown_name", {"names": ", ".join(names)}
+        if "unknown_actor" in rules and (asked := asked_about(text, names)):
+            return "unknown_name", {"names": ", ".join(asked)}
         if "unknown_words" in rules and unread and not mentions:
             return "unknown_words", {}
         if unlikely:

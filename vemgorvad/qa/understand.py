@@ -282,6 +282,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """The word tokens of a text with where they stand: (start, end, word)."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
 def lemmas(text: str) -> frozenset[str]:
     """The Swedish lemmas of a text's words (case folded), for overlap between texts.
 
