@@ -235,6 +235,9 @@ def test_missing_attribute_needs_the_ask_and_the_absence_of_a_value():
         ("Vem är ordföranden i nämnden?", "person"),
         ("How do I call the unit?", "phone"),
         ("Hur lång är handläggningstiden?", "duration"),
+        ("Hur lång väntetid är det till mottagningen?", "duration"),
+        ("Hur långa är väntetiderna?", "duration"),
+        ("What is the waiting time at the clinic?", "duration"),
         ("What is the budget of the unit?", "amount"),
         ("What is the email address of the unit?", "email"),  # not "no address"
         ("Har enheten någon hemsida?", "website"),
