@@ -282,6 +282,20 @@ def test_sex_is_a_figure_only_when_it_counts_something():
     assert gives_figure("Hur många månader fängelse döms den som köper sex till?", "sv", statute, [])
 
 
+def test_a_list_numeral_or_a_word_past_a_comma_is_no_figure_of_what_is_counted():
+    # "how many children" found "2. barnets …" and "fyllt 15 år, barnet …" in a statute's
+    # list and answered from it
+    statute = [
+        "11 a § Nämnden får godkänna placeringen endast om\n1. det är bäst för barnet,\n"
+        "2. barnets vårdnadshavare och, om barnet fyllt 15 år, barnet samtycker."
+    ]
+    labels = ["Barn och unga"]
+    assert not gives_figure("How many children begged in Uppsala?", "en", statute, labels)
+    assert not gives_figure("Hur många barn tiggde i Uppsala?", "sv", statute, labels)
+    assert gives_figure("Hur många år måste barnet ha fyllt?", "sv", statute, labels)
+    assert gives_figure("Hur många barn tigger?", "sv", ["I fjol tiggde 40 barn i staden."], [])
+
+
 def test_a_question_counting_years_is_answered_from_a_penalty_in_years(engine):
     # "år" is a stop word of the question cues but a unit after a figure ("högst tio år")
     answer = engine.ask("Hur många år fängelse kan man dömas till för människohandel?")

@@ -292,11 +292,12 @@ def _function_words(english: bool = False) -> frozenset[str]:
 
 
 def counted_words(text: str) -> list[str]:
-    """The words that follow a figure in a text, within its sentence: the things it counts.
+    """The words that follow a figure in a text, within its clause: the things it counts.
 
-    Years, dates, SFS numbers and section numbers are not figures of anything. A number
-    written as a word counts something only when a word that is not a function word follows
-    it: "sex månader" and "fyra år" do, "köper sex i Sverige" and "säljer sex. Lagen" do not.
+    Years, dates, SFS numbers, section numbers and the numerals of a list's items are not
+    figures of anything. A number written as a word counts something only when a word that
+    is not a function word follows it: "sex månader" and "fyra år" do, "köper sex i
+    Sverige" and "säljer sex. Lagen" do not.
 
     >>> counted_words("Den som köper sex i Sverige döms till fängelse i högst sex månader.")
     ['månader']
@@ -304,12 +305,16 @@ def counted_words(text: str) -> list[str]:
     ['år']
     >>> counted_words("Den säljer sex. Lagen har 3 paragrafer.")
     ['paragrafer']
+    >>> counted_words("Om barnet har fyllt 15 år, barnet samtycker och\\n2. barnets vilja har klarlagts,")
+    ['år']
     """
-    masked = re.sub(r"\b(?:19|20)\d\d\b|\d+ kap\.|\d+ [a-z] ?§|\d+ §|^\d+\.", " ", text)
+    masked = re.sub(
+        r"\b(?:19|20)\d\d\b|\d+ kap\.|\d+ [a-z] ?§|\d+ §|^\s*\d+\.", " ", text, flags=re.MULTILINE
+    )
     numbers = set(understand.CUES["number_words"])
     stop = _function_words()
     counted: list[str] = []
-    for sentence in re.split(r"(?<=[.!?;:])\s+", masked):
+    for sentence in re.split(r"(?<=[.!?;:])\s+|[,()]", masked):  # a comma ends what is counted
         tokens = understand.words(sentence)
         for position, token in enumerate(tokens):
             following = tokens[position + 1].casefold() if position + 1 < len(tokens) else ""
