@@ -242,6 +242,7 @@ def test_missing_attribute_needs_the_ask_and_the_absence_of_a_value():
         ("What is the email address of the unit?", "email"),  # not "no address"
         ("Har enheten någon hemsida?", "website"),
         ("How much does a coordinator earn?", "amount"),
+        ("Vad tjänar en socialsekreterare?", "amount"),
     ],
 )
 def test_an_attribute_is_asked_for_in_any_of_its_forms(question, attribute):
