@@ -243,6 +243,8 @@ def test_missing_attribute_needs_the_ask_and_the_absence_of_a_value():
         ("Har enheten någon hemsida?", "website"),
         ("How much does a coordinator earn?", "amount"),
         ("Vad tjänar en socialsekreterare?", "amount"),
+        ("Vilken statistik finns om sexköp i kommunen?", "statistics"),
+        ("Are there any statistics on trafficking victims in the county?", "statistics"),
     ],
 )
 def test_an_attribute_is_asked_for_in_any_of_its_forms(question, attribute):
@@ -256,6 +258,13 @@ def test_an_address_a_mail_or_a_site_is_given_when_a_passage_holds_one():
     assert missing_attribute("Vilken webbplats har myndigheten?", ["Se www.jamstalldhetsmyndigheten.se."]) is None
     # a wage the question describes is no ask for an amount
     assert missing_attribute("Vad kallas brottet när någon arbetar för nästan ingen lön?", ["Lagen."]) is None
+
+
+def test_who_makes_statistics_is_no_ask_for_statistics():
+    assert missing_attribute("Vem tar fram statistik om människohandel?", ["Polisen."]) is None
+    assert missing_attribute("Which agency collects statistics on trafficking?", ["X."]) is None
+    figures = ["År 2021 identifierades 12 offer för människohandel."]
+    assert missing_attribute("Finns det statistik över människohandel?", figures) is None
 
 
 def test_open_to_whom_is_no_ask_for_opening_hours(engine):

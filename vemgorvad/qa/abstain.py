@@ -3,8 +3,8 @@
 Two kinds of evidence decide, in this order:
 
 1. **What is asked.** A question that asks for an attribute (a phone number, an address,
-   opening hours, a person's name, an amount of money, a length of time, a date to come —
-   ``data/attributes.json``) is answerable only if one of the first passages gives a value
+   opening hours, a person's name, an amount of money, statistics, a length of time, a
+   date to come — ``data/attributes.json``) is answerable only if one of the first passages gives a value
    of that kind; the engine then says which attribute the documents do not give. A
    law or a source whose words the documents do not hold is not answered either.
 2. **How well the best passages fit.** A logistic regression over the question's
