@@ -195,6 +195,21 @@ def test_an_unknown_organisation_the_question_is_about_is_refused_whatever_the_m
         assert engine.ask(question)["answerable"] is True, question
 
 
+def test_a_name_where_something_happens_is_no_sign_the_documents_cannot_answer(engine):
+    # the answerability model reads how many unknown names a question holds; a shop or a
+    # town where the story takes place is not what is asked ("tigger utanför ICA" made an
+    # answerable question look unanswerable)
+    def unknown_names(question):
+        vector = engine.embedder.encode_queries([question])[0]
+        signals = engine.analyse(question, vector).signals
+        return signals[QUESTION_FEATURES.index("unknown_names")]
+
+    assert unknown_names("Ett barn tigger utanför ICA – har kommunen ansvar för barnet?") == 0
+    assert unknown_names("En kvinna som bor i Västerås blir slagen. Vem ger stöd?") == 0
+    assert unknown_names("Vilket ansvar har Zorblaxföreningen för barn som tigger?") >= 1
+    assert unknown_names("Samarbetar socialtjänsten med Zorblaxföreningen?") >= 1
+
+
 def test_an_english_question_is_read_through_the_glossary_before_it_is_called_unread(engine):
     # no word of it is in the graph's English, but the glossary puts most into Swedish
     # (ansökan, brottslig, skada, ersättning): it is the answerability model's to judge

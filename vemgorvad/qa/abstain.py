@@ -204,13 +204,39 @@ def asks_beyond(text: str, lang: str, names: Sequence[str]) -> bool:
     return bool(understand.content_lemmas(rest, lang))
 
 
+def _around(text: str, name: str) -> tuple[str, str]:
+    """The word before a name in a question (past an article) and the word after it,
+    case folded ("" where there is none)."""
+    cues = understand.CUES["name_roles"]
+    at = text.find(name)
+    words = [(start, word.casefold()) for start, _, word in understand.word_spans(text)]
+    before = [w for start, w in words if start < at]
+    after = [w for start, w in words if start >= at + len(name)]
+    while before and before[-1] in cues["articles"]:
+        before.pop()
+    return (before[-1] if before else "", after[0] if after else "")
+
+
+def names_a_place(text: str, name: str) -> bool:
+    """Whether a name in a question is where something happens: after a preposition of
+    place ("utanför ICA", "bor i Västerås") or before a word of place ("Västerås kommun").
+
+    >>> names_a_place("Ett barn tigger utanför ICA – har kommunen ansvar?", "ICA")
+    True
+    >>> names_a_place("Vad gör Zorblax för offer i Uppsala?", "Zorblax")
+    False
+    """
+    cues = understand.CUES["name_roles"]
+    before, after = _around(text, name)
+    return before in cues["place_before"] or after in cues["place_after"]
+
+
 def asked_about(text: str, names: Sequence[str]) -> list[str]:
     """The unknown names a question is about, not ones it names by the way.
 
     A name is asked about when the word before it (past an article) asks about it or
-    makes it the subject (``cues.json: name_as_subject``); a name after any other word
-    is where or to whom something happens, and one followed by a word of place is a
-    municipality's.
+    makes it the subject (``cues.json: name_roles``); a name after any other word is where
+    or to whom something happens, and one followed by a word of place is a municipality's.
 
     >>> asked_about("What does Zorblax do for victims in Uppsala?", ["Zorblax"])
     ['Zorblax']
@@ -221,18 +247,12 @@ def asked_about(text: str, names: Sequence[str]) -> list[str]:
     >>> asked_about("Har Västerås kommun ansvar för barn som tigger?", ["Västerås"])
     []
     """
-    cues = understand.CUES["name_as_subject"]
-    words = [(start, end, word.casefold()) for start, end, word in understand.word_spans(text)]
-    asked = []
-    for name in names:
-        at = text.find(name)
-        before = [w for start, _, w in words if start < at]
-        after = [w for start, _, w in words if start >= at + len(name)]
-        while before and before[-1] in cues["articles"]:
-            before.pop()
-        if before and before[-1] in cues["before"] and not (after and after[0] in cues["place_after"]):
-            asked.append(name)
-    return asked
+    cues = understand.CUES["name_roles"]
+    return [
+        name
+        for name in names
+        if _around(text, name)[0] in cues["subject_before"] and not names_a_place(text, name)
+    ]
 
 
 def gives_figure(question: str, lang: str, texts: Sequence[str], labels: Sequence[str]) -> bool:

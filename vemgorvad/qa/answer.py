@@ -36,7 +36,13 @@ from vemgorvad.index.lexical import LexicalIndex, Query
 from vemgorvad.qa import evidence as evidence_sentences
 from vemgorvad.qa import facts as facts_view
 from vemgorvad.qa import prepared, shape, understand
-from vemgorvad.qa.abstain import QUESTION_FEATURES, Abstainer, Reasons, question_row
+from vemgorvad.qa.abstain import (
+    QUESTION_FEATURES,
+    Abstainer,
+    Reasons,
+    names_a_place,
+    question_row,
+)
 from vemgorvad.qa.rank import FEATURES, Ranker, Signals, feature_row, sigmoid, with_gaps
 from vemgorvad.qa.understand import EntityMatcher, Mention
 
@@ -654,7 +660,9 @@ class Engine:
             self.matcher.coverage(text, lang),
             self.index.coverage(text),
             lang == "en",
-            self.matcher.unknown_name_words(text),
+            # a name where something happens ("utanför ICA", "i Västerås") is no sign that
+            # the documents cannot answer
+            self.matcher.unknown_name_words(text, lambda name: not names_a_place(text, name)),
         )
         return Analysis(
             lang, kind, mentions, ranked, rows, signals, cited, bool(in_force), reading, references

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -602,10 +602,12 @@ class EntityMatcher:
         """
         return [name for name, unknown in self._names(question) if unknown]
 
-    def unknown_name_words(self, question: str) -> int:
+    def unknown_name_words(
+        self, question: str, counts: Callable[[str], bool] = lambda name: True
+    ) -> int:
         """How many words of the question's names no document or label holds (a signal
-        of the answerability model)."""
-        return sum(unknown for _, unknown in self._names(question))
+        of the answerability model), of the names ``counts`` keeps."""
+        return sum(unknown for name, unknown in self._names(question) if counts(name))
 
     def _names(self, question: str) -> list[tuple[str, int]]:
         """The question's names (see :meth:`unknown_names`), each with how many of its
