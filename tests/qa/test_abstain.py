@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from vemgorvad import settings
 from vemgorvad.qa.abstain import (
     QUESTION_FEATURES,
     Abstainer,
@@ -341,6 +342,12 @@ def test_the_answering_threshold_keeps_the_answer_rate_floor():
     answered = sum(1 for p, a in scored if a and p >= cut) / 50
     assert answered >= 0.96
     assert cut > 0.45
+
+
+def test_the_shipped_answerability_model_weighs_each_signal_its_known_way():
+    model = Abstainer.load().answerable
+    for name, weight in zip(model.features, model.weights, strict=True):
+        assert settings.ANSWERABLE_SIGNS.get(name, 0) * weight >= 0, name
 
 
 def test_the_fitted_models_read_every_question_feature(engine):

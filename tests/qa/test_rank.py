@@ -105,6 +105,20 @@ def test_a_fitted_ranker_round_trips_and_ranks_the_positive_first():
     assert labels[best] == 1.0
 
 
+def test_a_feature_fitted_against_its_known_direction_is_left_out():
+    # the label rises with a and falls with b; b is declared to push up, so it is left
+    # out (weight 0) and a keeps its own; declared the way it goes, b keeps its weight
+    rng = np.random.default_rng(1)
+    rows = rng.normal(size=(400, 3))
+    labels = (rows[:, 0] - rows[:, 1] + 0.5 * rng.normal(size=400) > 0).astype(float)
+    names = ("a", "b", "c")
+    free = fit_linear(rows, labels, names, 1.0, {}, names)
+    held = fit_linear(rows, labels, names, 1.0, {}, names, {"a": 1, "b": 1})
+    agreed = fit_linear(rows, labels, names, 1.0, {}, names, {"a": 1, "b": -1})
+    assert free.weights[1] < 0 and held.weights[1] == 0.0
+    assert held.weights[0] > 0 and agreed.weights == free.weights
+
+
 def test_the_committed_ranker_was_fitted_with_cross_validated_figures():
     ranker = Ranker.load()
     assert set(ranker.features) <= set(FEATURES)

@@ -10,7 +10,8 @@ Two kinds of evidence decide, in this order:
 2. **How well the best passages fit.** A logistic regression over the question's
    retrieval signals (the ranker's best score and its margin, the best cosines, the share
    of the question's words the documents know, how many names in it no document holds:
-   "Barnahus", "ECPAT") estimates the probability that the
+   "Barnahus", "ECPAT"), each weighed only the way it is known to push
+   (``settings.ANSWERABLE_SIGNS``), estimates the probability that the
    question is answerable at all; below a threshold chosen by grouped cross-validation
    the engine abstains, and names what the documents do not mention when the question
    holds such names. A second one, fitted the same way on whether the first passage

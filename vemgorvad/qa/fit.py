@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from vemgorvad import settings
 from vemgorvad.qa.abstain import QUESTION_FEATURES, Abstainer
 from vemgorvad.qa.evaluate import fold as fold_text
 from vemgorvad.qa.rank import FEATURES, Ranker, fit_linear, sigmoid
@@ -193,7 +194,13 @@ def fit_abstainer(questions: Sequence[Question], ranker: Ranker) -> Abstainer:
             free.append(not reason)
     x = np.asarray(rows, dtype=float)
     answer_model = fit_linear(
-        x, np.asarray(answerable), QUESTION_FEATURES, 1.0, {}, QUESTION_FEATURES
+        x,
+        np.asarray(answerable),
+        QUESTION_FEATURES,
+        1.0,
+        {},
+        QUESTION_FEATURES,
+        settings.ANSWERABLE_SIGNS,
     )
     correct_model = fit_linear(x, np.asarray(correct), QUESTION_FEATURES, 1.0, {}, QUESTION_FEATURES)
     probabilities = [sigmoid(v) for v in answer_model.score(x, QUESTION_FEATURES)]
@@ -211,8 +218,6 @@ def _threshold(scored: Sequence[tuple[float, float]]) -> float:
     >>> _threshold([(0.9, 1), (0.8, 1), (0.3, 0), (0.6, 1), (0.2, 0)])
     0.6
     """
-    from vemgorvad import settings
-
     answerable = sorted(p for p, a in scored if a)
     if not answerable:
         return 0.0

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,8 +243,13 @@ def fit_linear(
     regularisation: float,
     about: dict[str, Any] | None = None,
     names: Sequence[str] = FEATURES,
+    signs: Mapping[str, int] | None = None,
 ) -> Ranker:
     """Fit a logistic regression (scikit-learn) on feature rows; the result as a Ranker.
+
+    With ``signs``, a feature whose fitted weight goes against its known direction (+1 or
+    −1) is left out and the rest fitted again, until every weight agrees: an active set,
+    whose result is the fit with those weights held at zero.
 
     Args:
         rows: ``(n, len(names))``.
@@ -261,13 +266,25 @@ def fit_linear(
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=regularisation, max_iter=MAX_ITERATIONS)
-    model.fit((x - mean) / scale, labels)
+    z = (x - mean) / scale
+    kept = list(range(len(features)))
+    while True:
+        model = LogisticRegression(C=regularisation, max_iter=MAX_ITERATIONS)
+        model.fit(z[:, kept], labels)
+        against = {
+            i
+            for i, weight in zip(kept, model.coef_[0], strict=True)
+            if (signs or {}).get(features[i], 0) * weight < 0
+        }
+        if not against or len(against) == len(kept):
+            break
+        kept = [i for i in kept if i not in against]
+    weights = dict(zip(kept, model.coef_[0], strict=True))
     return Ranker(
         tuple(features),
         tuple(float(v) for v in mean),
         tuple(float(v) for v in scale),
-        tuple(float(v) for v in model.coef_[0]),
+        tuple(float(weights.get(i, 0.0)) for i in range(len(features))),
         float(model.intercept_[0]),
         dict(about or {}),
     )
