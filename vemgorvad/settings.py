@@ -159,7 +159,10 @@ answered .972/.979/.957/.979/.979 → .979/.986/.972/.986/.993, evidence
 .801/.823/.794/.809/.809 → .809/.830/.809/.816/.823, negatives abstained 1.0 on each,
 actor recall .941 → .965 (seed 0); the held-out out-of-scope questions, never fitted on,
 refused 2 → 8 of 14. The margin and the question's language keep a free sign: neither
-has a known direction (an English question's cosines run lower)."""
+has a known direction (an English question's cosines run lower). The confidence model
+(whether the first passage holds the answer) reads the same signals the same way: its
+cross-validated Brier score over the answered questions of fold seeds 0–2 goes .179 →
+.173, its log-loss .527 → .512."""
 
 IN_PASSING_PLACES = 2
 """An actor the documents name only in passing is said to be named in (at most) this many

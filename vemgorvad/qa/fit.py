@@ -202,7 +202,15 @@ def fit_abstainer(questions: Sequence[Question], ranker: Ranker) -> Abstainer:
         QUESTION_FEATURES,
         settings.ANSWERABLE_SIGNS,
     )
-    correct_model = fit_linear(x, np.asarray(correct), QUESTION_FEATURES, 1.0, {}, QUESTION_FEATURES)
+    correct_model = fit_linear(
+        x,
+        np.asarray(correct),
+        QUESTION_FEATURES,
+        1.0,
+        {},
+        QUESTION_FEATURES,
+        settings.ANSWERABLE_SIGNS,
+    )
     probabilities = [sigmoid(v) for v in answer_model.score(x, QUESTION_FEATURES)]
     candidates = [
         (p, a) for p, a, f in zip(probabilities, answerable, free, strict=True) if f
