@@ -348,6 +348,9 @@ def test_the_shipped_answerability_model_weighs_each_signal_its_known_way():
     model = Abstainer.load().answerable
     for name, weight in zip(model.features, model.weights, strict=True):
         assert settings.ANSWERABLE_SIGNS.get(name, 0) * weight >= 0, name
+    # the ranker's score, which the curated entities raise, decides no refusal
+    assert not set(model.features) & set(settings.ANSWERABLE_LEFT_OUT)
+    assert "top" in Abstainer.load().correct.features
 
 
 def test_the_fitted_models_read_every_question_feature(engine):

@@ -8,14 +8,17 @@ Two kinds of evidence decide, in this order:
    of that kind; the engine then says which attribute the documents do not give. A
    law or a source whose words the documents do not hold is not answered either.
 2. **How well the best passages fit.** A logistic regression over the question's
-   retrieval signals (the ranker's best score and its margin, the best cosines, the share
-   of the question's words the documents know, how many names in it no document holds:
-   "Barnahus", "ECPAT"), each weighed only the way it is known to push
+   retrieval signals (the ranker's margin, the best cosines, the share of the question's
+   words the documents know, how many names in it no document holds: "Barnahus",
+   "ECPAT"), each weighed only the way it is known to push
    (``settings.ANSWERABLE_SIGNS``), estimates the probability that the
    question is answerable at all; below a threshold chosen by grouped cross-validation
    the engine abstains, and names what the documents do not mention when the question
-   holds such names. A second one, fitted the same way on whether the first passage
-   held the answer, is the confidence an answer shows: calibrated, so that answers shown
+   holds such names. The ranker's best score is left out of it
+   (``settings.ANSWERABLE_LEFT_OUT``): the curated entities raise it, and a question
+   about a document nobody curated was refused more. A second one, fitted the same way
+   on whether the first passage held the answer, and reading the best score too, is the
+   confidence an answer shows: calibrated, so that answers shown
    with 0.8 are right about eight times in ten (the README's reliability table).
 
 Both models are data (``data/abstainer.json``), written with their cross-validated

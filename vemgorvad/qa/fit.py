@@ -196,7 +196,7 @@ def fit_abstainer(questions: Sequence[Question], ranker: Ranker) -> Abstainer:
     answer_model = fit_linear(
         x,
         np.asarray(answerable),
-        QUESTION_FEATURES,
+        [name for name in QUESTION_FEATURES if name not in settings.ANSWERABLE_LEFT_OUT],
         1.0,
         {},
         QUESTION_FEATURES,
