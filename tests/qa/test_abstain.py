@@ -196,6 +196,14 @@ def test_an_unknown_organisation_the_question_is_about_is_refused_whatever_the_m
         assert engine.ask(question)["answerable"] is True, question
 
 
+def test_a_misspelt_name_of_the_documents_is_no_unknown_name(engine):
+    # a letter off the name of a unit the documents describe; the question is answered
+    assert engine.matcher.unknown_names("Vad gör Nexsus för våldsutsatta?", "sv") == []
+    assert engine.matcher.unknown_names("Vad gör Ebamottagningen?", "sv") == []
+    assert engine.ask("Vad gör Nexsus för våldsutsatta?")["answerable"] is True
+    assert engine.matcher.unknown_names("Vad gör Stadsmissionen?", "sv") == ["Stadsmissionen"]
+
+
 def test_a_name_where_something_happens_is_no_sign_the_documents_cannot_answer(engine):
     # the answerability model reads how many unknown names a question holds; a shop or a
     # town where the story takes place is not what is asked ("tigger utanför ICA" made an

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import simplemma
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from vemgorvad import settings
@@ -435,6 +436,10 @@ class EntityMatcher:
             for w in words(label)
         }
         self.vocabulary = frozenset(self._df) | names
+        self._name_words = sorted(
+            names | {w.casefold() for e in self.entities for w in words(e.label_en or "")}
+        )
+        """Every word of the entities' names: a name a letter or two from one is misspelt."""
         self.lemmas = frozenset(_lemma(w) for w in self.vocabulary)
         self.aliases: list[_Alias] = []
         for entity in self.entities:
@@ -626,7 +631,11 @@ class EntityMatcher:
 
         def unknown(token: str) -> bool:
             folded = token.casefold()
-            return not (self.covered(token) or english_stem(folded) in self.english_vocabulary)
+            return not (
+                self.covered(token)
+                or english_stem(folded) in self.english_vocabulary
+                or self._misspelt_name(folded)
+            )
 
         swedish = language(question) == "sv"
         names: list[tuple[str, int]] = []
@@ -663,6 +672,17 @@ class EntityMatcher:
             names.append((text, sum(unknown(token) for token in run)))
             position = end + 1
         return names
+
+    def _misspelt_name(self, folded: str) -> bool:
+        """Whether a word is an entity's name misspelt ("Nexsus", "Ebamottagningen"): one
+        edit from a word of a name, two from ``TYPO_TWO_EDITS_CHARS`` letters."""
+        if len(folded) < settings.TYPO_MIN_CHARS:
+            return False
+        edits = 1 + (len(folded) >= settings.TYPO_TWO_EDITS_CHARS)
+        found = process.extractOne(
+            folded, self._name_words, scorer=Levenshtein.distance, score_cutoff=edits
+        )
+        return found is not None
 
     def covered(self, token: str) -> bool:
         """Whether a question word, or an inflection of it, occurs in the corpus."""
