@@ -4,9 +4,10 @@ Two kinds of evidence decide, in this order:
 
 1. **What is asked.** A question that asks for an attribute (a phone number, an address,
    opening hours, a person's name, an amount of money, statistics, a length of time, a
-   date to come — ``data/attributes.json``) is answerable only if one of the first passages gives a value
-   of that kind; the engine then says which attribute the documents do not give. A
-   law or a source whose words the documents do not hold is not answered either.
+   date to come — ``data/attributes.json``) is answerable only if one of the first
+   passages gives a value of that kind; the engine then says which attribute the
+   documents do not give. A law or a source whose words the documents do not hold is not
+   answered either; nor is a name no document holds that the question is about.
 2. **How well the best passages fit.** A logistic regression over the question's
    retrieval signals (the ranker's margin, the best cosines, the share of the question's
    words the documents know, how many names in it no document holds: "Barnahus",

@@ -249,7 +249,8 @@ def fit_linear(
 
     With ``signs``, a feature whose fitted weight goes against its known direction (+1 or
     −1) is left out and the rest fitted again, until every weight agrees: an active set,
-    whose result is the fit with those weights held at zero.
+    whose result is the fit with those weights held at zero (should every feature left go
+    against its sign, the last fit stands as it is).
 
     Args:
         rows: ``(n, len(names))``.
