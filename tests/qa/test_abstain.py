@@ -151,19 +151,28 @@ def test_a_name_no_document_holds_is_named_when_the_engine_abstains(engine):
     assert "Zorblaxföreningen" in answer["summary"]
 
 
-def test_a_question_about_nothing_but_an_unknown_name_is_refused_whatever_the_model_says(
-    engine, monkeypatch
-):
-    # the answerability model may rate it high (the passages about other clinics are close),
-    # so the rule must hold without it: the threshold is put where every question passes
+def _refused_for_the_name_whatever_the_model_says(engine, monkeypatch, cases):
+    # the answerability model may rate such a question high (the passages about other
+    # clinics are close), so the rule must hold without it: the threshold is put where
+    # every question passes
     monkeypatch.setattr(engine, "abstainer", dataclasses.replace(engine.abstainer, threshold=0.0))
-    for question, name in (
-        ("Vad är Zorblaxmottagningen?", "Zorblaxmottagningen"),
-        ("What does the Zorblax Foundation do?", "Zorblax Foundation"),
-    ):
+    for question, name in cases:
         answer = engine.ask(question)
         assert answer["answerable"] is False and answer["abstain_reason"] == "unknown_name"
         assert name in answer["summary"] and answer["evidence"] == []
+
+
+def test_a_question_about_nothing_but_an_unknown_name_is_refused_whatever_the_model_says(
+    engine, monkeypatch
+):
+    _refused_for_the_name_whatever_the_model_says(
+        engine,
+        monkeypatch,
+        [
+            ("Vad är Zorblaxmottagningen?", "Zorblaxmottagningen"),
+            ("What does the Zorblax Foundation do?", "Zorblax Foundation"),
+        ],
+    )
     # a known name, or an unknown one that is not what the question is about, is for the
     # model to judge
     assert engine.ask("Vad gör Nexus?")["answerable"] is True
@@ -176,16 +185,16 @@ def test_an_unknown_organisation_the_question_is_about_is_refused_whatever_the_m
     # "What does X do for victims …" asks more than the name, but all of it about X: the
     # documents, which never name X, cannot say it (the model answered such a question
     # about Frälsningsarmén at .48, above its threshold)
-    monkeypatch.setattr(engine, "abstainer", dataclasses.replace(engine.abstainer, threshold=0.0))
-    for question, name in (
-        ("Vad gör Frälsningsarmén för offer för människohandel i Uppsala?", "Frälsningsarmén"),
-        ("Does ECPAT work with Uppsala municipality on child trafficking?", "ECPAT"),
-        ("Finns det ett Barnahus i Uppsala för barn som utsatts för övergrepp?", "Barnahus"),
-        ("Vad vet ni om Kvinnojouren Siri?", "Kvinnojouren Siri"),
-    ):
-        answer = engine.ask(question)
-        assert answer["answerable"] is False and answer["abstain_reason"] == "unknown_name"
-        assert name in answer["summary"]
+    _refused_for_the_name_whatever_the_model_says(
+        engine,
+        monkeypatch,
+        [
+            ("Vad gör Frälsningsarmén för offer för människohandel i Uppsala?", "Frälsningsarmén"),
+            ("Does ECPAT work with Uppsala municipality on child trafficking?", "ECPAT"),
+            ("Finns det ett Barnahus i Uppsala för barn som utsatts för övergrepp?", "Barnahus"),
+            ("Vad vet ni om Kvinnojouren Siri?", "Kvinnojouren Siri"),
+        ],
+    )
     # a name where or to whom something happens, or a municipality, is no such subject
     for question in (
         "Ett barn utan uppehållsrätt tigger utanför ICA – har kommunen ansvar för barnet?",
