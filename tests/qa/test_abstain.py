@@ -193,6 +193,7 @@ def test_an_unknown_organisation_the_question_is_about_is_refused_whatever_the_m
             ("Does ECPAT work with Uppsala municipality on child trafficking?", "ECPAT"),
             ("Finns det ett Barnahus i Uppsala för barn som utsatts för övergrepp?", "Barnahus"),
             ("Vad vet ni om Kvinnojouren Siri?", "Kvinnojouren Siri"),
+            ("Vilket stöd ger Stadsmissionen till kvinnor som säljer sex?", "Stadsmissionen"),
         ],
     )
     # a name where or to whom something happens, or a municipality, is no such subject
