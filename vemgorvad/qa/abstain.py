@@ -231,8 +231,12 @@ def names_a_place(text: str, name: str) -> bool:
     >>> names_a_place("Vad gör Zorblax för offer i Uppsala?", "Zorblax")
     False
     """
+    return _is_place(*_around(text, name))
+
+
+def _is_place(before: str, after: str) -> bool:
+    """Whether the words around a name make it a place (``cues.json: name_roles``)."""
     cues = understand.CUES["name_roles"]
-    before, after = _around(text, name)
     return before in cues["place_before"] or after in cues["place_after"]
 
 
@@ -252,12 +256,13 @@ def asked_about(text: str, names: Sequence[str]) -> list[str]:
     >>> asked_about("Har Västerås kommun ansvar för barn som tigger?", ["Västerås"])
     []
     """
-    cues = understand.CUES["name_roles"]
-    return [
-        name
-        for name in names
-        if _around(text, name)[0] in cues["subject_before"] and not names_a_place(text, name)
-    ]
+    subject_before = understand.CUES["name_roles"]["subject_before"]
+    asked = []
+    for name in names:
+        before, after = _around(text, name)
+        if before in subject_before and not _is_place(before, after):
+            asked.append(name)
+    return asked
 
 
 def gives_figure(question: str, lang: str, texts: Sequence[str], labels: Sequence[str]) -> bool:

@@ -268,6 +268,7 @@ def fit_linear(
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
     z = (x - mean) / scale
+    signs = signs or {}
     kept = list(range(len(features)))
     while True:
         model = LogisticRegression(C=regularisation, max_iter=MAX_ITERATIONS)
@@ -275,7 +276,7 @@ def fit_linear(
         against = {
             i
             for i, weight in zip(kept, model.coef_[0], strict=True)
-            if (signs or {}).get(features[i], 0) * weight < 0
+            if signs.get(features[i], 0) * weight < 0
         }
         if not against or len(against) == len(kept):
             break

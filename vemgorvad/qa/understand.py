@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import simplemma
@@ -629,6 +629,7 @@ class EntityMatcher:
                 and token.casefold() not in stop
             )
 
+        @cache  # asked of a token up to three times below; a misspelt name is a fuzzy search
         def unknown(token: str) -> bool:
             folded = token.casefold()
             return not (
