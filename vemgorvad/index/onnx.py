@@ -222,21 +222,26 @@ def plain_tokenizer(tokenizer: Any) -> Any | None:
 def plan_batches(lengths: Sequence[int], budget: int, parts: int = 1) -> list[list[int]]:
     """Batches of like length: indices of ``lengths`` (token counts) in batches whose
     padded size (rows × longest) stays within ``budget`` tokens, and small enough that
-    there are about two per part (worker) when there is little to do. The largest come
-    first, so the workers finish together.
+    there are about two per part (worker) when there is little to do: at most a
+    ``2 × parts``-th of the tokens and of the texts each, so that one text too long to
+    share a batch does not leave the short ones in a single batch and the other workers
+    idle. The largest come first, so the workers finish together.
 
     >>> plan_batches([5, 100, 7, 6, 90], budget=200)
     [[4, 1], [0, 3, 2]]
     >>> plan_batches([5, 100, 7, 6, 90], budget=200, parts=2)
-    [[1], [4], [0, 3, 2]]
+    [[1], [4], [0, 3], [2]]
     >>> plan_batches([600], budget=200)
     [[0]]
     """
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    cap = min(budget, max(64, math.ceil(sum(lengths) / (2 * parts)))) if parts > 1 else budget
+    cap, rows = budget, len(lengths)
+    if parts > 1:
+        cap = min(budget, max(64, math.ceil(sum(lengths) / (2 * parts))))
+        rows = max(1, math.ceil(len(lengths) / (2 * parts)))
     batches: list[list[int]] = []
     for index in order:
-        if batches and (len(batches[-1]) + 1) * lengths[index] <= cap:
+        if batches and len(batches[-1]) < rows and (len(batches[-1]) + 1) * lengths[index] <= cap:
             batches[-1].append(index)
         else:
             batches.append([index])
