@@ -429,3 +429,31 @@ def test_a_fact_sentence_names_a_section_without_its_act_again(engine):
             assert section.label in text and f"{act.label}, " not in text, text
             said += 1
     assert said >= 3
+
+
+def test_a_summary_says_one_sentence_of_the_source_about_one_subject_once(engine):
+    # a duty and a relationship read from the same sentence ("gör en anmälan till …
+    # Mottagningsenheten", "anmäler till Mottagningsenheten") are one thing said twice
+    from collections import defaultdict
+
+    from vemgorvad.qa import facts as facts_view
+
+    graph = engine.graph
+    alike = defaultdict(list)
+    for fact in graph.facts.values():
+        if fact.kind in ("duty", "relationship") and fact.quote and fact.passage_id in engine.passages:
+            alike[fact.subject, fact.quote].append(fact)
+    twins = [facts for facts in alike.values() if {f.kind for f in facts} == {"duty", "relationship"}]
+    assert twins, "the graph reads a duty and a relationship from one sentence somewhere"
+    other = next(
+        f
+        for f in graph.facts.values()
+        if f.kind == "duty" and f.quote and f.quote != twins[0][0].quote and f.passage_id in engine.passages
+    )
+    for first, second, *_ in twins:
+        text = facts_view.summary(graph, engine.passages, [], [first, second], [first.passage_id], "sv")
+        assert first.statement in text and second.statement not in text.replace(first.statement, ""), text
+    # a fact of another sentence is still said beside them
+    first = twins[0][0]
+    text = facts_view.summary(graph, engine.passages, [], [first, other], [first.passage_id], "sv")
+    assert first.statement in text and other.statement in text, text

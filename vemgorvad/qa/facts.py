@@ -342,7 +342,13 @@ def summary(
         and not (f.quote and _folded(f.quote) in quoted)  # its words are quoted already
         and (lang != "en" or f.statement_en)  # a Swedish statement is a card, not an English sentence
     ]
-    for fact in stated[: settings.SUMMARY_FACTS]:
+    # one sentence of the source about one subject is said once: a duty and a relationship
+    # read from it ("gör en anmälan till … Mottagningsenheten", "anmäler till
+    # Mottagningsenheten") say the same thing twice; both stay cards
+    said_of: dict[tuple[str, str], Fact] = {}
+    for fact in stated:
+        said_of.setdefault((fact.subject, _folded(fact.quote) if fact.quote else fact.iri), fact)
+    for fact in list(said_of.values())[: settings.SUMMARY_FACTS]:
         subject = graph.entity(fact.subject)
         statement = (fact.statement_en if lang == "en" else None) or fact.statement
         if fact.kind == "assessment" and subject:
