@@ -200,12 +200,21 @@ def test_a_changed_document_re_embeds_alone(embedder, tmp_path, monkeypatch):
     directory = tmp_path / "index"
     first = write_corpus(tmp_path / "corpus", "Kvinnojouren erbjuder skyddat boende.")
     progress: list[tuple[int, int]] = []
+    window_progress: list[tuple[int, int]] = []
     built = PassageIndex.build(
-        first, directory, counting, progress=lambda d, t: progress.append((d, t))
+        first,
+        directory,
+        counting,
+        progress=lambda d, t: progress.append((d, t)),
+        window_progress=lambda d, t: window_progress.append((d, t)),
     )
     # each passage is embedded whole and sentence by sentence (one sentence each here)
     assert len(first) == 5 and len(built.windows.windows) == 5
-    assert counting.embedded == 10 and progress[-1] == (5, 5)
+    assert counting.embedded == 10
+    # each stage says what it has to do before its first batch (a bar's clock starts
+    # there, not after a batch already done), and ends done
+    assert progress[0] == (0, 5) and progress[-1] == (5, 5)
+    assert window_progress[0] == (0, 5) and window_progress[-1] == (5, 5)
 
     counting.embedded = 0
     PassageIndex.build(first, directory, counting)

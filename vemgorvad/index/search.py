@@ -498,6 +498,8 @@ def _embed_into(
     """Embed the texts at positions ``todo`` into those rows, shortest first (batches of
     like length pad least), reporting progress after each batch."""
     todo = sorted(todo, key=lambda i: len(texts[i]))
+    if progress is not None and todo:
+        progress(0, len(todo))  # the clock starts before the first batch, not after it
     for start in range(0, len(todo), EMBED_BATCH):
         batch = todo[start : start + EMBED_BATCH]
         vectors[batch] = embedder.encode_passages([texts[i] for i in batch])

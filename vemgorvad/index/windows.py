@@ -120,6 +120,8 @@ class SentenceWindows:
         for text, i in zip(texts, todo, strict=True):
             where.setdefault(text, []).append(i)
         unique = sorted(where, key=len)  # like lengths together: less padding
+        if progress is not None and unique:
+            progress(0, len(unique))
         for start in range(0, len(unique), EMBED_BATCH):
             batch = unique[start : start + EMBED_BATCH]
             for text, vector in zip(batch, embedder.encode_passages(batch), strict=True):
