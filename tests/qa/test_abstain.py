@@ -321,6 +321,8 @@ def test_how_often_what_language_which_education_and_since_when_are_given_in_wor
             "Nämnden ska använda handläggare som har avlagt svensk socionomexamen."
         ),
         "När inrättades myndigheten?": "Myndigheten inrättades den 1 januari 2018.",
+        # a start given as "since" a year answers when something started
+        "När startade det uppsökande arbetet?": "Sedan 2017 har jouren en socialarbetare på fältet.",
     }
     for question, passage in given.items():
         assert missing_attribute(question, [passage]) is None, question
