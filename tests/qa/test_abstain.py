@@ -316,6 +316,8 @@ def test_how_often_what_language_which_education_and_since_when_are_given_in_wor
         "Hur ofta ska frågan övervägas?": "Därefter ska frågan övervägas årligen.",
         "How often is the plan reviewed?": "Planen ses över minst en gång per år.",
         "Hur ofta ska vården prövas?": "Nämnden ska pröva vården var sjätte månad.",
+        "Hur ofta ska nämnden besöka barnet?": "Nämnden följer vården genom regelbundna besök.",
+        "Hur ofta träffas gruppen?": "Gruppen träffas minst en gång i månaden.",
         "Vilka språk har barnet rätt att använda?": "Barnet har rätt att använda sitt eget språk.",
         "Vilken utbildning krävs för att handlägga ärenden om barn?": (
             "Nämnden ska använda handläggare som har avlagt svensk socionomexamen."
