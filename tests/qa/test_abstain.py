@@ -334,6 +334,9 @@ def test_how_often_what_language_which_education_and_since_when_are_given_in_wor
     assert said is not None and said.name == "qualifications"
     assert missing_attribute("Vad talar för att barnet far illa?", ["Enheten ger stöd."]) is None
     assert missing_attribute("Vilka utbildningar håller myndigheten?", ["Enheten ger stöd."]) is None
+    # a course a body has made is no one's education
+    assert missing_attribute("Vilken utbildning har myndigheten tagit fram?", ["Enheten ger stöd."]) is None
+    assert missing_attribute("What training does the agency have for staff?", ["Enheten ger stöd."]) is None
 
 
 def test_who_makes_statistics_is_no_ask_for_statistics():
