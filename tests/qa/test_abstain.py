@@ -202,6 +202,8 @@ def test_an_unknown_organisation_the_question_is_about_is_refused_whatever_the_m
             ("Finns det ett Barnahus i Uppsala för barn som utsatts för övergrepp?", "Barnahus"),
             ("Vad vet ni om Kvinnojouren Siri?", "Kvinnojouren Siri"),
             ("Vilket stöd ger Stadsmissionen till kvinnor som säljer sex?", "Stadsmissionen"),
+            # a compound of the documents' words is still another organisation's name
+            ("Vad gör Brottsoffermyndigheten för offer för människohandel?", "Brottsoffermyndigheten"),
         ],
     )
     # a name where or to whom something happens, or a municipality, is no such subject
@@ -220,6 +222,19 @@ def test_a_misspelt_name_of_the_documents_is_no_unknown_name(engine):
     assert engine.matcher.unknown_names("Vad gör Ebamottagningen?", "sv") == []
     assert engine.ask("Vad gör Nexsus för våldsutsatta?")["answerable"] is True
     assert engine.matcher.unknown_names("Vad gör Stadsmissionen?", "sv") == ["Stadsmissionen"]
+
+
+def test_a_compound_name_is_known_by_an_actor_it_opens_with_not_by_any_word(engine):
+    unknown = engine.matcher.unknown_names
+    # "brottsoffer", "ungdom" and "tjej" are the documents' words, not their names
+    for name in ("Brottsoffermyndigheten", "Ungdomsmottagningen", "Tjejjouren"):
+        assert unknown(f"Vad gör {name}?", "sv") == [name]
+    # a unit or team of an actor the documents name, long name or short proper name
+    for name in ("Uppsökarenheten", "Nexusteamet"):
+        assert unknown(f"Vad gör {name}?", "sv") == []
+    # an ordinary word of the documents made into a compound is still understood
+    assert engine.matcher.covered("tiggeriverksamheten")
+    assert not engine.matcher.covered("Brottsoffermyndigheten", compounds=False)
 
 
 def test_a_name_where_something_happens_is_no_sign_the_documents_cannot_answer(engine):

@@ -423,6 +423,9 @@ class EntityMatcher:
             for text in [*english_texts, *(e.label_en or "" for e in self.entities)]
             for w in words(text)
         )
+        written = {t for text in corpus_texts for t in words(text)}
+        lower = {t for t in written if not t[0].isupper()}
+        proper = {t.casefold() for t in written if t[0].isupper()} - lower
         documents = [set(t.casefold() for t in words(text)) for text in corpus_texts]
         self._df: dict[str, int] = {}
         for vocabulary in documents:
@@ -440,6 +443,18 @@ class EntityMatcher:
             names | {w.casefold() for e in self.entities for w in words(e.label_en or "")}
         )
         """Every word of the entities' names: a name a letter or two from one is misspelt."""
+        self._actor_words = frozenset(
+            w.casefold()
+            for e in self.entities
+            if e.kind == "actor"
+            for label in (e.label, *e.alt_labels)
+            for w in words(label)
+            if len(w) >= settings.MIN_COMPOUND_HEAD
+            or (w.casefold() in proper and len(w) > settings.MATCH_MIN_CHARS)
+        )
+        """The words of the actors' names a compound name may open ("Uppsökarenheten" is
+        the Uppsökaren's unit, "Nexusteamet" Nexus's team): the longer ones, and the shorter
+        ones the documents write only as names ("Nexus", not "barn" or "stöd")."""
         self.lemmas = frozenset(_lemma(w) for w in self.vocabulary)
         self.aliases: list[_Alias] = []
         for entity in self.entities:
@@ -633,7 +648,8 @@ class EntityMatcher:
         def unknown(token: str) -> bool:
             folded = token.casefold()
             return not (
-                self.covered(token)
+                self.covered(token, compounds=False)
+                or any(folded.startswith(word) for word in self._actor_words)
                 or english_stem(folded) in self.english_vocabulary
                 or self._misspelt_name(folded)
             )
@@ -685,12 +701,15 @@ class EntityMatcher:
         )
         return found is not None
 
-    def covered(self, token: str) -> bool:
-        """Whether a question word, or an inflection of it, occurs in the corpus."""
+    def covered(self, token: str, compounds: bool = True) -> bool:
+        """Whether a question word, or an inflection of it, occurs in the corpus; with
+        ``compounds``, also a compound that opens with one ("tiggeriverksamheten"). A name
+        does not count as known that way: "Brottsoffermyndigheten" is not "brottsoffer"."""
         folded = token.casefold()
         if folded in self.vocabulary or _lemma(folded) in self.lemmas:
             return True
-        return any(_stem_match(folded, known) for known in _candidates(folded, self.vocabulary))
+        match = _stem_match if compounds else _inflected
+        return any(match(folded, known) for known in _candidates(folded, self.vocabulary))
 
 
 @lru_cache(maxsize=65536)
@@ -717,6 +736,15 @@ def _by_prefix(vocabulary: frozenset[str]) -> dict[str, list[str]]:
     for word in vocabulary:
         index.setdefault(word[:4], []).append(word)
     return index
+
+
+def _inflected(a: str, b: str) -> bool:
+    """Whether one word is the other inflected or misspelt, not a compound of it."""
+    return max(token_match(a, b), token_match(b, a)) in (
+        settings.MATCH_INFLECTED,
+        settings.MATCH_UNINFLECTED,
+        settings.MATCH_TYPO,
+    )
 
 
 def _stem_match(a: str, b: str) -> bool:
