@@ -423,10 +423,11 @@ class EntityMatcher:
             for text in [*english_texts, *(e.label_en or "" for e in self.entities)]
             for w in words(text)
         )
-        written = {t for text in corpus_texts for t in words(text)}
-        lower = {t for t in written if not t[0].isupper()}
-        proper = {t.casefold() for t in written if t[0].isupper()} - lower
-        documents = [set(t.casefold() for t in words(text)) for text in corpus_texts]
+        written = [set(words(text)) for text in corpus_texts]
+        every = set().union(*written)
+        lower = {t for t in every if not t[0].isupper()}
+        proper = {t.casefold() for t in every if t[0].isupper()} - lower
+        documents = [{t.casefold() for t in tokens} for tokens in written]
         self._df: dict[str, int] = {}
         for vocabulary in documents:
             for token in vocabulary:
@@ -739,8 +740,9 @@ def _by_prefix(vocabulary: frozenset[str]) -> dict[str, list[str]]:
 
 
 def _inflected(a: str, b: str) -> bool:
-    """Whether one word is the other inflected or misspelt, not a compound of it."""
-    return max(token_match(a, b), token_match(b, a)) in (
+    """Whether one word is the other inflected (either way) or misspelt, not a compound
+    of it."""
+    return token_match(a, b) in (
         settings.MATCH_INFLECTED,
         settings.MATCH_UNINFLECTED,
         settings.MATCH_TYPO,
