@@ -142,3 +142,20 @@ def test_asking_before_anything_is_built_says_what_to_do(tmp_path):
     done = vemgorvad(tmp_path / "empty", "ask", "Vem samordnar arbetet?")
     assert done.returncode != 0
     assert "vemgorvad build" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(root):
+    # `vemgorvad ask … | head -1`: the pipe closes before the answer is written
+    env = {**os.environ, "VEMGORVAD_BUILD": str(root), "HF_HUB_OFFLINE": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vemgorvad.ui.cli", "ask", "Vad gör Nexus?"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=settings.ROOT,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 0, error
+    assert "Traceback" not in error and "BrokenPipeError" not in error

@@ -435,12 +435,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         configure_store_from_args(args)  # --store/--endpoint → VEMGORVAD_STORE/… for every floor
-        return int(COMMANDS[args.command](args))
+        code = int(COMMANDS[args.command](args))
+        sys.stdout.flush()  # here, so that a reader who left is met below and not at exit
+        return code
     except (UserError, StoreError) as error:
         sys.stderr.write(f"vemgorvad {args.command}: {error}\n")
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `vemgorvad ask … | head`: the reader had enough, no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
