@@ -457,6 +457,9 @@ class EntityMatcher:
         the Uppsökaren's unit, "Nexusteamet" Nexus's team): the longer ones, and the shorter
         ones the documents write only as names ("Nexus", not "barn" or "stöd")."""
         self.lemmas = frozenset(_lemma(w) for w in self.vocabulary)
+        self._names = lru_cache(maxsize=1)(self._read_names)
+        """The last question's names: an ask reads them twice (the answerability signal,
+        then the rules of refusal), and each capitalised word is a fuzzy search."""
         self.aliases: list[_Alias] = []
         for entity in self.entities:
             labels = {entity.label, *entity.alt_labels, *entity.hidden_labels}
@@ -630,7 +633,7 @@ class EntityMatcher:
         of the answerability model), of the names ``counts`` keeps."""
         return sum(unknown for name, unknown in self._names(question) if counts(name))
 
-    def _names(self, question: str) -> list[tuple[str, int]]:
+    def _read_names(self, question: str) -> tuple[tuple[str, int], ...]:
         """The question's names (see :meth:`unknown_names`), each with how many of its
         words are unknown."""
         tokens = list(_WORD.finditer(question))
@@ -689,7 +692,7 @@ class EntityMatcher:
             text = question[tokens[position].start() : tokens[end].end()]
             names.append((text, sum(unknown(token) for token in run)))
             position = end + 1
-        return names
+        return tuple(names)
 
     def _misspelt_name(self, folded: str) -> bool:
         """Whether a word is an entity's name misspelt ("Nexsus", "Ebamottagningen"): one
