@@ -193,24 +193,17 @@ def fit_abstainer(questions: Sequence[Question], ranker: Ranker) -> Abstainer:
             correct.append(float(q.answerable and top is not None and bool(_holds(q, top))))
             free.append(not reason)
     x = np.asarray(rows, dtype=float)
-    answer_model = fit_linear(
-        x,
-        np.asarray(answerable),
-        [name for name in QUESTION_FEATURES if name not in settings.ANSWERABLE_LEFT_OUT],
-        1.0,
-        {},
-        QUESTION_FEATURES,
-        settings.ANSWERABLE_SIGNS,
+
+    def question_model(labels: list[float], features: Sequence[str]) -> Ranker:
+        # each signal weighed only its known way
+        return fit_linear(
+            x, np.asarray(labels), features, 1.0, {}, QUESTION_FEATURES, settings.ANSWERABLE_SIGNS
+        )
+
+    answer_model = question_model(
+        answerable, [name for name in QUESTION_FEATURES if name not in settings.ANSWERABLE_LEFT_OUT]
     )
-    correct_model = fit_linear(
-        x,
-        np.asarray(correct),
-        QUESTION_FEATURES,
-        1.0,
-        {},
-        QUESTION_FEATURES,
-        settings.ANSWERABLE_SIGNS,
-    )
+    correct_model = question_model(correct, QUESTION_FEATURES)
     probabilities = [sigmoid(v) for v in answer_model.score(x, QUESTION_FEATURES)]
     candidates = [
         (p, a) for p, a, f in zip(probabilities, answerable, free, strict=True) if f
