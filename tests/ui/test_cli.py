@@ -29,10 +29,16 @@ METRICS = {
 }
 
 
-def vemgorvad(build_root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def command(build_root: Path, *args: str) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of ``vemgorvad ARGS`` over a build."""
     env = {**os.environ, "VEMGORVAD_BUILD": str(build_root), "HF_HUB_OFFLINE": "1"}
+    return [sys.executable, "-m", "vemgorvad.ui.cli", *args], env
+
+
+def vemgorvad(build_root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    argv, env = command(build_root, *args)
     return subprocess.run(
-        [sys.executable, "-m", "vemgorvad.ui.cli", *args],
+        argv,
         capture_output=True,
         text=True,
         env=env,
@@ -146,9 +152,9 @@ def test_asking_before_anything_is_built_says_what_to_do(tmp_path):
 
 def test_a_reader_that_stops_early_gets_no_traceback(root):
     # `vemgorvad ask … | head -1`: the pipe closes before the answer is written
-    env = {**os.environ, "VEMGORVAD_BUILD": str(root), "HF_HUB_OFFLINE": "1"}
+    argv, env = command(root, "ask", "Vad gör Nexus?")
     process = subprocess.Popen(
-        [sys.executable, "-m", "vemgorvad.ui.cli", "ask", "Vad gör Nexus?"],
+        argv,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,

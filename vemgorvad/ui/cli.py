@@ -301,12 +301,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         graph = load_graph(path) if path is not None else store.read(None)
     except (OSError, ValueError) as error:
         raise UserError(say("graph_unreadable", error=error)) from error
-    if not args.out or args.out == "-":
-        try:
-            export_graph(graph, fmt, sys.stdout.buffer, delimiter=args.delimiter)
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:  # `vemgorvad export | head`: the reader had enough
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if not args.out or args.out == "-":  # a reader who leaves early (`| head`): main()
+        export_graph(graph, fmt, sys.stdout.buffer, delimiter=args.delimiter)
         return 0
     target = Path(args.out)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
